@@ -1,0 +1,1 @@
+// Placeholder: KVStore lands in its own change.

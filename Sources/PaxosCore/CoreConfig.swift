@@ -1,0 +1,40 @@
+/// Deliberate defects, switched on only by `paxos-sim --bug` and the tests
+/// that prove the checkers catch them.
+public enum Bug: String, CaseIterable, Sendable {
+    case forgetPromise = "forget-promise"
+    case skipPhase1 = "skip-phase1"
+    case ackBeforePersist = "ack-before-persist"
+    case reuseBallot = "reuse-ballot"
+    case staleRead = "stale-read"
+    case compactPromise = "compact-promise"
+}
+
+public struct CoreConfig: Sendable {
+    public var id: NodeID
+    /// Every member's id, sorted.
+    public var members: [NodeID]
+    public var heartbeatMs: UInt64 = 50
+    public var electionTimeoutMs: UInt64 = 300
+    public var requestTimeoutMs: UInt64 = 5_000
+    /// Client commands per slot at most.
+    public var maxBatch: Int = 512
+    /// Payload bytes per slot at most (a single larger command still gets its own slot).
+    public var maxBatchBytes: Int = 1 << 20
+    /// Proposed-but-unchosen slots at most.
+    public var maxInFlight: Int = 8
+    /// Take a snapshot and compact every this many applied slots.
+    public var snapshotEvery: UInt64 = 10_000
+    /// Chosen slots per catch-up message at most.
+    public var catchUpChunk: Int = 64
+    public var bugs: Set<Bug> = []
+
+    public init(id: NodeID, members: [NodeID]) {
+        precondition(members.contains(id), "a node must be a member")
+        precondition(Set(members).count == members.count, "duplicate member id")
+        self.id = id
+        self.members = members.sorted()
+    }
+
+    public var majority: Int { members.count / 2 + 1 }
+    public var peers: [NodeID] { members.filter { $0 != id } }
+}

@@ -1,0 +1,92 @@
+/// A slot with the ballot and value an acceptor accepted there (carried by promises).
+public struct SlotEntry: Hashable, Sendable {
+    public var slot: Slot
+    public var ballot: Ballot
+    public var value: Value
+
+    public init(slot: Slot, ballot: Ballot, value: Value) {
+        self.slot = slot
+        self.ballot = ballot
+        self.value = value
+    }
+}
+
+/// A slot and its chosen value (carried by catch-up replies: only chosen values).
+public struct ChosenEntry: Hashable, Sendable {
+    public var slot: Slot
+    public var value: Value
+
+    public init(slot: Slot, value: Value) {
+        self.slot = slot
+        self.value = value
+    }
+}
+
+/// What every node tells every other node each heartbeat interval, so each
+/// knows who it reaches and how far the others have got.
+public struct Status: Hashable, Sendable {
+    public var commit: Slot
+    public var promised: Ballot
+    public var leader: NodeID
+    /// False while the node is a non-voting learner (its data was wiped).
+    public var isVoter: Bool
+    /// False when the node has never promised or accepted anything.
+    public var hasHistory: Bool
+
+    public init(commit: Slot, promised: Ballot, leader: NodeID, isVoter: Bool, hasHistory: Bool) {
+        self.commit = commit
+        self.promised = promised
+        self.leader = leader
+        self.isVoter = isVoter
+        self.hasHistory = hasHistory
+    }
+}
+
+/// Messages between nodes. The sender's id travels beside the message
+/// (the connection's handshake names it), never inside it.
+public enum Message: Hashable, Sendable {
+    // Liveness and bully election.
+    case status(Status)
+    case election
+    case alive
+    case coordinator
+
+    // Phase 1.
+    case prepare(ballot: Ballot, fromSlot: Slot)
+    case promise(ballot: Ballot, snapshotIndex: Slot, accepted: [SlotEntry])
+    /// The acceptor refused `ballot` because it promised `promised`, which is higher.
+    case reject(ballot: Ballot, promised: Ballot)
+
+    // Phase 2; `commit` is the leader's commit point.
+    case accept(ballot: Ballot, slot: Slot, value: Value, commit: Slot)
+    case accepted(ballot: Ballot, slot: Slot)
+
+    // Commit point and read-index rounds.
+    case heartbeat(ballot: Ballot, commit: Slot, seq: UInt64)
+    case heartbeatAck(ballot: Ballot, seq: UInt64)
+
+    // Catch-up: only chosen values, or a snapshot for compacted slots.
+    case fetch(fromSlot: Slot)
+    case chosen([ChosenEntry])
+    case snapshot(index: Slot, data: [UInt8])
+
+    // Client traffic that arrived at a follower (one hop only).
+    case forward(Request)
+    /// The receiver did not propose the request and never will.
+    case forwardRejected(RequestID)
+    case readIndex(RequestID)
+    /// `index` is the commit index the read must wait for; nil: refused, not served.
+    case readIndexReply(RequestID, index: Slot?)
+}
+
+public struct Envelope: Hashable, Sendable {
+    public var from: NodeID
+    public var to: NodeID
+    public var message: Message
+
+    public init(from: NodeID, to: NodeID, message: Message) {
+        self.from = from
+        self.to = to
+        self.message = message
+    }
+}

@@ -1,0 +1,1 @@
+// Placeholder: Simulator lands in its own change.

@@ -1,0 +1,1 @@
+// Placeholder: Storage lands in its own change.

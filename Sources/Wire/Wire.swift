@@ -1,0 +1,1 @@
+// Placeholder: Wire lands in its own change.

@@ -1,0 +1,1 @@
+print("paxos-sim: not built yet")

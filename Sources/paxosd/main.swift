@@ -1,0 +1,1 @@
+print("paxosd: not built yet")
