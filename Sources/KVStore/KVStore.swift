@@ -1,1 +1,0 @@
-// Placeholder: KVStore lands in its own change.

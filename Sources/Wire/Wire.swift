@@ -1,1 +1,0 @@
-// Placeholder: Wire lands in its own change.
