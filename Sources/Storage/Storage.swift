@@ -1,1 +1,0 @@
-// Placeholder: Storage lands in its own change.
