@@ -1,0 +1,158 @@
+import PaxosCore
+
+// The command codec: one tag byte, then the fields in declaration order;
+// lists are a u32 count then the elements. Deterministic: one command has
+// exactly one encoding, which is what the log stores.
+private enum CommandTag: UInt8 {
+    case set = 1, del = 2, mset = 3, incrBy = 4, cas = 5, multi = 6, rid = 7
+    case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21
+}
+
+extension KVCommand {
+    /// The command's binary encoding, as proposed into the log.
+    public func encoded() -> [UInt8] {
+        var w = ByteWriter(capacity: 32)
+        encode(into: &w)
+        return w.bytes
+    }
+
+    /// Decodes what `encoded()` produced; throws `DecodeError` on anything else.
+    public init(decoding bytes: [UInt8]) throws {
+        var r = ByteReader(bytes)
+        self = try KVCommand.decode(from: &r, depth: 0)
+        try r.expectEnd()
+    }
+
+    func encode(into w: inout ByteWriter) {
+        switch self {
+        case let .set(key, value, condition):
+            w.u8(CommandTag.set.rawValue)
+            w.u8(condition.rawValue)
+            w.blob(key)
+            w.blob(value)
+        case .del(let keys):
+            w.u8(CommandTag.del.rawValue)
+            Self.writeList(keys, into: &w)
+        case .mset(let pairs):
+            w.u8(CommandTag.mset.rawValue)
+            w.u32(UInt32(pairs.count))
+            for pair in pairs {
+                w.blob(pair.key)
+                w.blob(pair.value)
+            }
+        case let .incrBy(key, delta):
+            w.u8(CommandTag.incrBy.rawValue)
+            w.blob(key)
+            w.u64(UInt64(bitPattern: delta))
+        case let .cas(key, expected, new):
+            w.u8(CommandTag.cas.rawValue)
+            w.blob(key)
+            w.blob(expected)
+            w.blob(new)
+        case .multi(let commands):
+            w.u8(CommandTag.multi.rawValue)
+            w.u32(UInt32(commands.count))
+            for command in commands { command.encode(into: &w) }
+        case let .rid(clientID, seq, command):
+            w.u8(CommandTag.rid.rawValue)
+            w.blob(clientID)
+            w.u64(seq)
+            command.encode(into: &w)
+        case .get(let key):
+            w.u8(CommandTag.get.rawValue)
+            w.blob(key)
+        case .mget(let keys):
+            w.u8(CommandTag.mget.rawValue)
+            Self.writeList(keys, into: &w)
+        case .exists(let keys):
+            w.u8(CommandTag.exists.rawValue)
+            Self.writeList(keys, into: &w)
+        case .dbsize:
+            w.u8(CommandTag.dbsize.rawValue)
+        case .keys(let pattern):
+            w.u8(CommandTag.keys.rawValue)
+            w.blob(pattern)
+        case let .scan(cursor, match, count):
+            w.u8(CommandTag.scan.rawValue)
+            w.u64(cursor)
+            w.u64(UInt64(clamping: count))
+            if let match {
+                w.u8(1)
+                w.blob(match)
+            } else {
+                w.u8(0)
+            }
+        }
+    }
+
+    /// `depth` bounds nesting: `RID` may wrap `MULTI`, nothing nests deeper,
+    /// so hostile input cannot recurse without bound.
+    static func decode(from r: inout ByteReader, depth: Int) throws -> KVCommand {
+        guard depth <= 2 else { throw DecodeError.invalid("commands nested too deeply") }
+        let raw = try r.u8()
+        guard let tag = CommandTag(rawValue: raw) else { throw DecodeError.invalid("unknown command tag \(raw)") }
+        switch tag {
+        case .set:
+            let rawCondition = try r.u8()
+            guard let condition = SetCondition(rawValue: rawCondition) else {
+                throw DecodeError.invalid("unknown SET condition \(rawCondition)")
+            }
+            return .set(try r.blob(), try r.blob(), condition: condition)
+        case .del:
+            return .del(try readList(from: &r))
+        case .mset:
+            let n = try r.count(minBytesEach: 8)
+            var pairs: [(key: [UInt8], value: [UInt8])] = []
+            pairs.reserveCapacity(n)
+            for _ in 0..<n { pairs.append((try r.blob(), try r.blob())) }
+            return .mset(pairs)
+        case .incrBy:
+            return .incrBy(try r.blob(), Int64(bitPattern: try r.u64()))
+        case .cas:
+            return .cas(try r.blob(), try r.blob(), try r.blob())
+        case .multi:
+            let n = try r.count(minBytesEach: 1)
+            var commands: [KVCommand] = []
+            commands.reserveCapacity(n)
+            for _ in 0..<n { commands.append(try decode(from: &r, depth: depth + 1)) }
+            return .multi(commands)
+        case .rid:
+            let clientID = try r.blob()
+            let seq = try r.u64()
+            return .rid(clientID: clientID, seq: seq, try decode(from: &r, depth: depth + 1))
+        case .get:
+            return .get(try r.blob())
+        case .mget:
+            return .mget(try readList(from: &r))
+        case .exists:
+            return .exists(try readList(from: &r))
+        case .dbsize:
+            return .dbsize
+        case .keys:
+            return .keys(try r.blob())
+        case .scan:
+            let cursor = try r.u64()
+            let rawCount = try r.u64()
+            guard rawCount >= 1, rawCount <= UInt64(Int.max) else {
+                throw DecodeError.invalid("SCAN count \(rawCount) out of range")
+            }
+            let hasMatch = try r.u8()
+            guard hasMatch <= 1 else { throw DecodeError.invalid("bad SCAN match flag \(hasMatch)") }
+            let match = hasMatch == 1 ? try r.blob() : nil
+            return .scan(cursor: cursor, match: match, count: Int(rawCount))
+        }
+    }
+
+    private static func writeList(_ items: [[UInt8]], into w: inout ByteWriter) {
+        w.u32(UInt32(items.count))
+        for item in items { w.blob(item) }
+    }
+
+    private static func readList(from r: inout ByteReader) throws -> [[UInt8]] {
+        let n = try r.count(minBytesEach: 4)
+        var items: [[UInt8]] = []
+        items.reserveCapacity(n)
+        for _ in 0..<n { items.append(try r.blob()) }
+        return items
+    }
+}

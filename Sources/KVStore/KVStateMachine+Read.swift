@@ -1,0 +1,63 @@
+// Read semantics, shared by `query` and by reads that arrive through the log.
+extension KVStateMachine {
+    /// Answers a read-only command (or a MULTI of them); precondition: `command.isReadOnly`.
+    func read(_ command: KVCommand) -> KVReply {
+        switch command {
+        case .get(let key):
+            return map.value(for: key).map { .bulk($0) } ?? .nil
+        case .mget(let keys):
+            return .array(keys.map { key in map.value(for: key).map { .bulk($0) } ?? .nil })
+        case .exists(let keys):
+            // As Redis: a key named twice counts twice.
+            return .integer(Int64(keys.reduce(0) { $0 + (map.value(for: $1) == nil ? 0 : 1) }))
+        case .dbsize:
+            return .integer(Int64(map.count))
+        case .keys(let pattern):
+            return .array(matchingKeys(GlobPattern(pattern)).map { .bulk($0) })
+        case let .scan(cursor, match, count):
+            return scan(cursor: cursor, match: match.map(GlobPattern.init), count: count)
+        case .multi(let commands):
+            return .array(commands.map { $0.isMultiAllowed ? read($0) : .err("MULTI calls can not be nested") })
+        case .set, .del, .mset, .incrBy, .cas, .rid:
+            preconditionFailure("read() given a write")
+        }
+    }
+
+    /// Every key matching `pattern`, in byte order (Redis leaves KEYS unordered; sorted is friendlier and deterministic).
+    private func matchingKeys(_ pattern: GlobPattern) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        map.forEach { entry in
+            if pattern.matches(entry.key) { keys.append(entry.key) }
+        }
+        keys.sort(by: bytesPrecede)
+        return keys
+    }
+
+    /// SCAN walks the keys in (KeyHash, key) order, the map's own order, and
+    /// the cursor is the hash of the next key to visit, so it names a place
+    /// in that order that stays valid whatever is inserted or deleted in
+    /// between: a key present for the whole scan is returned (once; twice
+    /// only in the astronomically rare case of a 64-bit hash collision
+    /// across a page boundary, which Redis also allows). A cursor as an index
+    /// into the sorted keys would not do: a delete before it shifts the rest
+    /// and skips a key. Cursor 0 starts; a returned 0 ends. As in Redis,
+    /// COUNT is the number of keys examined, MATCH filters them afterwards.
+    private func scan(cursor: UInt64, match: GlobPattern?, count: Int) -> KVReply {
+        guard count >= 1 else { return .syntaxError }
+        var keys: [KVReply] = []
+        let next = map.scan(from: cursor, count: count) { key in
+            if match?.matches(key) ?? true { keys.append(.bulk(key)) }
+        }
+        return .array([.bulk(RedisInteger.format(unsigned: next)), .array(keys)])
+    }
+}
+
+extension KVCommand {
+    /// False for what may not appear inside MULTI.
+    var isMultiAllowed: Bool {
+        switch self {
+        case .multi, .rid: return false
+        default: return true
+        }
+    }
+}

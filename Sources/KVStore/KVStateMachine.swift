@@ -1,0 +1,77 @@
+import PaxosCore
+
+/// The replicated key-value map with its client sessions. Deterministic:
+/// replies and snapshot bytes depend only on the applied commands and their
+/// log times, never on a clock, a random seed or a Dictionary's order.
+public struct KVStateMachine: StateMachine {
+    /// How long a client session lives without use, in log time.
+    public var sessionTTLms: UInt64 { sessions.ttlMs }
+    /// How many client sessions are kept; the least recently used go first.
+    public var maxSessions: Int { sessions.countMax }
+
+    var map = HashOrderedMap()
+    var sessions: ClientSessions
+    /// The highest log time applied so far. Log time comes from the leader's
+    /// wall clock and may step back at a leader change; session expiry uses
+    /// this high-water mark so time never runs backwards for a session.
+    var clockMs: UInt64 = 0
+
+    /// An empty store; every node of a cluster must use the same session settings.
+    public init(sessionTTLms: UInt64 = 3_600_000, maxSessions: Int = 100_000) {
+        sessions = ClientSessions(ttlMs: sessionTTLms, countMax: maxSessions)
+    }
+
+    /// Number of keys.
+    public var count: Int { map.count }
+
+    /// Number of live client sessions.
+    public var sessionCount: Int { sessions.count }
+
+    /// The value stored at `key`, if any.
+    public func value(forKey key: [UInt8]) -> [UInt8]? { map.value(for: key) }
+
+    /// Applies an encoded `KVCommand` from a chosen slot; returns the encoded `KVReply`.
+    /// An undecodable payload changes nothing and replies an error.
+    public mutating func apply(_ payload: [UInt8], logTimeMs: UInt64) -> [UInt8] {
+        let command: KVCommand
+        do {
+            command = try KVCommand(decoding: payload)
+        } catch {
+            advanceClock(to: logTimeMs)
+            return KVReply.err("malformed command: \(error)").encoded()
+        }
+        return apply(command, logTimeMs: logTimeMs).encoded()
+    }
+
+    /// Applies one command at `logTimeMs` and returns its reply.
+    public mutating func apply(_ command: KVCommand, logTimeMs: UInt64) -> KVReply {
+        advanceClock(to: logTimeMs)
+        switch command {
+        case let .rid(clientID, seq, inner):
+            return applyOnce(clientID: clientID, seq: seq, inner)
+        default:
+            return execute(command)
+        }
+    }
+
+    /// Answers an encoded read-only `KVCommand`; returns the encoded `KVReply`.
+    public func query(_ payload: [UInt8]) -> [UInt8] {
+        do {
+            return query(try KVCommand(decoding: payload)).encoded()
+        } catch {
+            return KVReply.err("malformed command: \(error)").encoded()
+        }
+    }
+
+    /// Answers a read-only command; a write gets an error (it must go through the log).
+    public func query(_ command: KVCommand) -> KVReply {
+        guard command.isReadOnly else { return .err("write command cannot be answered as a read") }
+        return read(command)
+    }
+
+    /// Moves log time forward (never back) and expires idle sessions.
+    private mutating func advanceClock(to logTimeMs: UInt64) {
+        clockMs = max(clockMs, logTimeMs)
+        sessions.expire(now: clockMs)
+    }
+}

@@ -1,0 +1,141 @@
+import Testing
+@testable import KVStore
+
+@Suite("RID exactly-once sessions")
+struct SessionTests {
+    let client = b("client-1")
+
+    func rid(_ id: [UInt8], _ seq: UInt64, _ command: KVCommand) -> KVCommand {
+        .rid(clientID: id, seq: seq, command)
+    }
+
+    @Test("a retry of the last seq returns the first reply and does not apply again")
+    func retryReturnsFirstReply() {
+        var kv = KVStateMachine()
+        #expect(kv.run(rid(client, 1, .incrBy(b("n"), 1)), at: 10) == .integer(1))
+        #expect(kv.run(rid(client, 1, .incrBy(b("n"), 1)), at: 20) == .integer(1))
+        #expect(kv.ask(.get(b("n"))) == .bulk(b("1")))
+        #expect(kv.run(rid(client, 2, .incrBy(b("n"), 1)), at: 30) == .integer(2))
+        #expect(kv.run(rid(client, 2, .incrBy(b("n"), 1)), at: 40) == .integer(2))
+        #expect(kv.ask(.get(b("n"))) == .bulk(b("2")))
+    }
+
+    @Test("an error reply is stored too: the retry gets the same error")
+    func retryOfError() {
+        var kv = KVStateMachine()
+        _ = kv.run(.set(b("s"), b("text"), condition: .none))
+        let first = kv.run(rid(client, 1, .incrBy(b("s"), 1)))
+        #expect(first == .err("value is not an integer or out of range"))
+        _ = kv.run(.set(b("s"), b("5"), condition: .none))
+        #expect(kv.run(rid(client, 1, .incrBy(b("s"), 1))) == first)
+        #expect(kv.ask(.get(b("s"))) == .bulk(b("5")))
+    }
+
+    @Test("a seq above the last applies (gaps allowed); below the last is an error")
+    func seqOrder() {
+        var kv = KVStateMachine()
+        #expect(kv.run(rid(client, 1, .incrBy(b("n"), 1))) == .integer(1))
+        #expect(kv.run(rid(client, 5, .incrBy(b("n"), 1))) == .integer(2))
+        #expect(kv.run(rid(client, 3, .incrBy(b("n"), 1))).isError)
+        #expect(kv.run(rid(client, 0, .incrBy(b("n"), 1))).isError)
+        #expect(kv.ask(.get(b("n"))) == .bulk(b("2")))
+        #expect(kv.sessions[client]?.lastSeq == 5)
+    }
+
+    @Test("an unknown client must start at seq 1, else SESSIONEXPIRED and nothing applied")
+    func unknownClient() {
+        var kv = KVStateMachine()
+        let reply = kv.run(rid(client, 2, .set(b("k"), b("v"), condition: .none)))
+        #expect(reply == .error(code: "SESSIONEXPIRED", message: "session expired or unknown; start a new client id"))
+        #expect(kv.count == 0)
+        #expect(kv.sessionCount == 0)
+    }
+
+    @Test("RID wraps MULTI; its array reply is what a retry gets")
+    func ridMulti() {
+        var kv = KVStateMachine()
+        let command = rid(client, 1, .multi([.incrBy(b("a"), 1), .incrBy(b("b"), 2)]))
+        #expect(kv.run(command) == .array([.integer(1), .integer(2)]))
+        #expect(kv.run(command) == .array([.integer(1), .integer(2)]))
+        #expect(kv.ask(.mget([b("a"), b("b")])) == .array([.bulk(b("1")), .bulk(b("2"))]))
+    }
+
+    @Test("a session unused for the TTL of log time expires; used sessions live on")
+    func ttlExpiry() {
+        var kv = KVStateMachine(sessionTTLms: 1_000)
+        _ = kv.run(rid(b("idle"), 1, .incrBy(b("n"), 1)), at: 0)
+        _ = kv.run(rid(b("busy"), 1, .incrBy(b("n"), 1)), at: 0)
+        _ = kv.run(rid(b("busy"), 1, .incrBy(b("n"), 1)), at: 600)  // a retry is a use
+        _ = kv.run(.get(b("n")), at: 999)
+        #expect(kv.sessionCount == 2)
+        _ = kv.run(.get(b("n")), at: 1_000)  // any applied command moves log time
+        #expect(kv.sessions[b("idle")] == nil)
+        #expect(kv.sessions[b("busy")] != nil)
+        #expect(kv.run(rid(b("idle"), 2, .incrBy(b("n"), 1)), at: 1_001).isError)
+        #expect(kv.run(rid(b("busy"), 2, .incrBy(b("n"), 1)), at: 1_599) == .integer(3))
+    }
+
+    @Test("log time stepping back (a new leader's clock) neither expires nor revives sessions")
+    func clockSteppingBack() {
+        var kv = KVStateMachine(sessionTTLms: 1_000)
+        _ = kv.run(rid(b("a"), 1, .incrBy(b("n"), 1)), at: 5_000)
+        _ = kv.run(rid(b("b"), 1, .incrBy(b("n"), 1)), at: 100)  // clamped to 5000
+        #expect(kv.sessions[b("b")]?.lastUsedMs == 5_000)
+        _ = kv.run(.dbsize, at: 5_999)
+        #expect(kv.sessionCount == 2)
+        _ = kv.run(.dbsize, at: 6_000)
+        #expect(kv.sessionCount == 0)
+    }
+
+    @Test("past maxSessions the least recently used go first, ties by client id")
+    func evictionOrder() {
+        var kv = KVStateMachine(maxSessions: 3)
+        _ = kv.run(rid(b("c"), 1, .dbsize), at: 10)
+        _ = kv.run(rid(b("b"), 1, .dbsize), at: 10)
+        _ = kv.run(rid(b("a"), 1, .dbsize), at: 20)
+        _ = kv.run(rid(b("d"), 1, .dbsize), at: 30)  // evicts b: oldest time 10, and "b" < "c"
+        #expect(Set(kv.sessions.byID.keys) == [b("a"), b("c"), b("d")])
+        _ = kv.run(rid(b("c"), 2, .dbsize), at: 40)  // c is now the most recent
+        _ = kv.run(rid(b("e"), 1, .dbsize), at: 40)  // evicts a (20)
+        #expect(Set(kv.sessions.byID.keys) == [b("c"), b("d"), b("e")])
+        _ = kv.run(rid(b("f"), 1, .dbsize), at: 40)  // evicts d (30)
+        _ = kv.run(rid(b("g"), 1, .dbsize), at: 40)  // all at 40: evicts c, the smallest id
+        #expect(Set(kv.sessions.byID.keys) == [b("e"), b("f"), b("g")])
+        #expect(kv.run(rid(b("b"), 2, .dbsize), at: 50) == .sessionExpired)
+    }
+
+    @Test("a new session survives even when every session shares its log time")
+    func newSessionSurvives() {
+        var kv = KVStateMachine(maxSessions: 1)
+        _ = kv.run(rid(b("z"), 1, .incrBy(b("n"), 1)), at: 1)
+        _ = kv.run(rid(b("a"), 1, .incrBy(b("n"), 1)), at: 1)
+        #expect(kv.run(rid(b("a"), 1, .incrBy(b("n"), 1)), at: 1) == .integer(2))
+        #expect(kv.ask(.get(b("n"))) == .bulk(b("2")))
+    }
+
+    @Test("many sessions at scattered times: expiry and eviction agree with a simple model", arguments: [7, 8])
+    func modelCheck(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        var kv = KVStateMachine(sessionTTLms: 500, maxSessions: 20)
+        var model: [[UInt8]: (seq: UInt64, used: UInt64)] = [:]
+        var now: UInt64 = 0
+        for _ in 0..<2_000 {
+            now += UInt64.random(in: 0...20, using: &rng)
+            model = model.filter { now - $0.value.used < 500 }
+            let id = b("c\(Int.random(in: 0..<40, using: &rng))")
+            let seq = (model[id]?.seq ?? 0) + 1
+            let reply = kv.run(rid(id, seq, .dbsize), at: now)
+            if model[id] == nil && seq == 1 {
+                if model.count >= 20 {
+                    let oldest = model.min { x, y in
+                        x.value.used != y.value.used ? x.value.used < y.value.used : x.key.lexicographicallyPrecedes(y.key)
+                    }!
+                    model[oldest.key] = nil
+                }
+            }
+            #expect(!reply.isError)
+            model[id] = (seq, now)
+            #expect(Set(kv.sessions.byID.keys) == Set(model.keys))
+        }
+    }
+}
