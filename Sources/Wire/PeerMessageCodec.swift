@@ -136,73 +136,73 @@ extension ByteReader {
         switch tag {
         case .status:
             let commit = try u64()
-            let promised = try checkedBallot(allowZero: true)
+            let promised = try validBallot(allowZero: true)
             let leader = Int(try u8())  // 0: no leader known
-            let isVoter = try flag()
-            let hasHistory = try flag()
+            let isVoter = try validFlag()
+            let hasHistory = try validFlag()
             return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory))
         case .election: return .election
         case .alive: return .alive
         case .coordinator: return .coordinator
         case .prepare:
-            return .prepare(ballot: try checkedBallot(), fromSlot: try slot())
+            return .prepare(ballot: try validBallot(), fromSlot: try validSlot())
         case .promise:
-            let b = try checkedBallot()
+            let b = try validBallot()
             let snapshotIndex = try u64()
             // Each entry: slot 8 + ballot 9 + value tag 1.
             let n = try count(minBytesEach: 18)
             var accepted: [SlotEntry] = []
             accepted.reserveCapacity(n)
             for _ in 0..<n {
-                let s = try slot()
+                let s = try validSlot()
                 if let last = accepted.last, s <= last.slot { throw DecodeError.invalid("promise slots not ascending at \(s)") }
-                accepted.append(SlotEntry(slot: s, ballot: try checkedBallot(), value: try checkedValue()))
+                accepted.append(SlotEntry(slot: s, ballot: try validBallot(), value: try validValue()))
             }
             return .promise(ballot: b, snapshotIndex: snapshotIndex, accepted: accepted)
         case .reject:
-            return .reject(ballot: try checkedBallot(), promised: try checkedBallot())
+            return .reject(ballot: try validBallot(), promised: try validBallot())
         case .accept:
-            let b = try checkedBallot()
-            let s = try slot()
-            let v = try checkedValue()
+            let b = try validBallot()
+            let s = try validSlot()
+            let v = try validValue()
             return .accept(ballot: b, slot: s, value: v, commit: try u64())
         case .accepted:
-            return .accepted(ballot: try checkedBallot(), slot: try slot())
+            return .accepted(ballot: try validBallot(), slot: try validSlot())
         case .heartbeat:
-            return .heartbeat(ballot: try checkedBallot(), commit: try u64(), seq: try u64())
+            return .heartbeat(ballot: try validBallot(), commit: try u64(), seq: try u64())
         case .heartbeatAck:
-            return .heartbeatAck(ballot: try checkedBallot(), seq: try u64())
+            return .heartbeatAck(ballot: try validBallot(), seq: try u64())
         case .fetch:
-            return .fetch(fromSlot: try slot())
+            return .fetch(fromSlot: try validSlot())
         case .chosen:
             // Each entry: slot 8 + value tag 1.
             let n = try count(minBytesEach: 9)
             var entries: [ChosenEntry] = []
             entries.reserveCapacity(n)
             for _ in 0..<n {
-                let s = try slot()
+                let s = try validSlot()
                 if let last = entries.last, s <= last.slot { throw DecodeError.invalid("chosen slots not ascending at \(s)") }
-                entries.append(ChosenEntry(slot: s, value: try checkedValue()))
+                entries.append(ChosenEntry(slot: s, value: try validValue()))
             }
             return .chosen(entries)
         case .snapshot:
             return .snapshot(index: try u64(), data: try blob())
         case .forward:
-            let id = try checkedRequestID()
+            let id = try validRequestID()
             return .forward(Request(id: id, payload: try blob()))
         case .forwardRejected:
-            return .forwardRejected(try checkedRequestID())
+            return .forwardRejected(try validRequestID())
         case .readIndex:
-            return .readIndex(try checkedRequestID())
+            return .readIndex(try validRequestID())
         case .readIndexReply:
-            let id = try checkedRequestID()
-            let index: Slot? = try flag() ? try u64() : nil
+            let id = try validRequestID()
+            let index: Slot? = try validFlag() ? try u64() : nil
             return .readIndexReply(id, index: index)
         }
     }
 
     /// A ballot whose node is a valid id (1...255); `Ballot.zero` only where it means "none".
-    mutating func checkedBallot(allowZero: Bool = false) throws -> Ballot {
+    mutating func validBallot(allowZero: Bool = false) throws -> Ballot {
         let b = try ballot()
         if b == .zero && allowZero { return b }
         guard b.node >= 1 else { throw DecodeError.invalid("ballot \(b) has no valid node id") }
@@ -210,14 +210,14 @@ extension ByteReader {
     }
 
     /// A request id whose origin is a valid node id (1...255).
-    mutating func checkedRequestID() throws -> RequestID {
+    mutating func validRequestID() throws -> RequestID {
         let id = try requestID()
         guard id.origin >= 1 else { throw DecodeError.invalid("request id \(id) has origin 0") }
         return id
     }
 
     /// A value whose request ids are all valid.
-    mutating func checkedValue() throws -> Value {
+    mutating func validValue() throws -> Value {
         let v = try value()
         for r in v.requests where r.id.origin < 1 {
             throw DecodeError.invalid("request id \(r.id) has origin 0")
@@ -226,14 +226,14 @@ extension ByteReader {
     }
 
     /// A slot number: slots start at 1, 0 is "none" and never addressed.
-    mutating func slot() throws -> Slot {
+    mutating func validSlot() throws -> Slot {
         let s = try u64()
         guard s >= 1 else { throw DecodeError.invalid("slot 0") }
         return s
     }
 
     /// A boolean byte: exactly 0 or 1.
-    mutating func flag() throws -> Bool {
+    mutating func validFlag() throws -> Bool {
         switch try u8() {
         case 0: return false
         case 1: return true
