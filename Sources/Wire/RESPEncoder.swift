@@ -103,6 +103,12 @@ public struct RESPEncoder: Sendable {
         appendHeader(UInt8(ascii: "*"), count, to: &out)
     }
 
+    /// A client request: an array of bulk strings, as `redis-cli` sends it.
+    public func appendCommand(_ arguments: [[UInt8]], to out: inout [UInt8]) {
+        appendHeader(UInt8(ascii: "*"), arguments.count, to: &out)
+        for argument in arguments { appendBulk(argument, to: &out) }
+    }
+
     /// `%count\r\n` in RESP3, `*2count\r\n` in RESP2; the caller appends `count` key/value pairs next.
     public func appendMapHeader(count: Int, to out: inout [UInt8]) {
         if version == .resp3 {

@@ -73,4 +73,15 @@ struct RESPEncoderTests {
         RESPEncoder(version: .resp3).appendMapHeader(count: 1, to: &out)
         #expect(out == b("%1\r\n"))
     }
+
+    @Test("a command encoded for the server parses back")
+    func commandRoundTrip() {
+        var out: [UInt8] = []
+        let argv = [b("SET"), [0, 13, 10], []]
+        RESPEncoder().appendCommand(argv, to: &out)
+        #expect(out == b("*3\r\n$3\r\nSET\r\n$3\r\n") + [0, 13, 10] + b("\r\n$0\r\n\r\n"))
+        var parser = RESPCommandParser()
+        parser.append(contentsOf: out)
+        #expect(parser.next() == .command(argv))
+    }
 }
