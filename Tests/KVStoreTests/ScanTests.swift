@@ -37,10 +37,11 @@ struct ScanTests {
         #expect(keys.allSatisfy { $0.starts(with: b("even:")) })
     }
 
-    @Test("COUNT below 1 is a syntax error")
+    @Test("COUNT below 1 is a syntax error (and cannot even be encoded for the log)")
     func badCount() {
         let kv = KVStateMachine()
-        #expect(kv.ask(.scan(cursor: 0, match: nil, count: 0)) == .err("syntax error"))
+        #expect(kv.query(.scan(cursor: 0, match: nil, count: 0)) == .err("syntax error"))
+        #expect(kv.ask(.scan(cursor: 0, match: nil, count: 0)).isError)
     }
 
     @Test("inserts and deletes between calls: every key present for the whole scan is returned", arguments: [1, 2, 3])
