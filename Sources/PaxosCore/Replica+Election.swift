@@ -1,0 +1,170 @@
+/// Bully election and liveness: node ids rank candidates; guards keep it
+/// stable (stand only while reaching a majority and caught up; ignore
+/// ELECTION while the leader's heartbeats are fresh).
+extension Replica {
+    mutating func onTick() {
+        expireRequests()
+        if role == .leader {
+            if !reachesMajority {
+                stepDown(reason: "lost contact with a majority")
+            } else {
+                if nowMs >= lastHeartbeatSentMs + config.heartbeatMs { sendHeartbeat() }
+                retransmitAccepts()
+            }
+        } else if nowMs >= lastStatusSentMs + config.heartbeatMs {
+            lastStatusSentMs = nowMs
+            broadcast(.status(myStatus), includingSelf: false)
+        }
+        if role == .candidate, nowMs >= candidateSinceMs + config.electionTimeoutMs {
+            stepDown(reason: "phase 1 did not complete in time")
+        }
+        if !isVoter { maybeBecomeVoter() }
+        runElectionTimers()
+        maybeFetch()
+        dispatchWaiting()
+    }
+
+    var myStatus: Status {
+        // We report `applied`: a commit point whose values we can also serve,
+        // so "caught up" compares what nodes can actually hand over.
+        Status(commit: applied, promised: promised, leader: leaderID, isVoter: isVoter, hasHistory: hasHistory)
+    }
+
+    var isLeaderFresh: Bool {
+        leaderID != 0 && (leaderID == config.id || nowMs <= lastLeaderContactMs + config.electionTimeoutMs)
+    }
+
+    func isHeardRecently(_ node: NodeID) -> Bool {
+        guard let heard = heardFromMs[node] else { return false }
+        return nowMs <= heard + config.electionTimeoutMs
+    }
+
+    /// Voters heard from within an election timeout, this one included, make
+    /// a majority. Learners do not count: they cannot promise or accept.
+    var reachesMajority: Bool {
+        let voters = config.peers.filter { isHeardRecently($0) && (peerStatus[$0]?.isVoter ?? false) }
+        return voters.count + (isVoter ? 1 : 0) >= config.majority
+    }
+
+    /// Applied reaches the commit point that a majority of nodes report.
+    var isCaughtUp: Bool {
+        var commits = [commitIndex]
+        for node in config.peers {
+            if let s = peerStatus[node], isHeardRecently(node) {
+                commits.append(s.commit)
+            } else {
+                commits.append(0)
+            }
+        }
+        commits.sort(by: >)
+        return applied >= commits[config.majority - 1]
+    }
+
+    var isEligible: Bool { isVoter && reachesMajority && isCaughtUp }
+
+    mutating func runElectionTimers() {
+        switch election {
+        case .awaitingAlive(let until) where nowMs >= until:
+            becomeCoordinator()
+        case .awaitingCoordinator(let until) where nowMs >= until:
+            election = .idle
+            startElection()
+        case .idle where role == .follower:
+            if !isLeaderFresh {
+                startElection()
+            } else if leaderID != 0, leaderID < config.id, isEligible,
+                      let started = startedMs, nowMs >= started + config.electionTimeoutMs {
+                // Bully: a higher node that is caught up takes over from a lower leader.
+                startElection()
+            }
+        default:
+            break
+        }
+    }
+
+    mutating func startElection() {
+        guard role == .follower, isEligible else { return }
+        // Only higher nodes we have heard from can answer; none: we lead.
+        let higher = config.peers.filter { $0 > config.id && isHeardRecently($0) && (peerStatus[$0]?.isVoter ?? false) }
+        if higher.isEmpty {
+            becomeCoordinator()
+            return
+        }
+        for node in higher { send(.election, to: node) }
+        election = .awaitingAlive(untilMs: nowMs + max(2 * config.heartbeatMs, config.electionTimeoutMs / 2))
+    }
+
+    mutating func becomeCoordinator() {
+        election = .idle
+        guard role == .follower, isEligible else { return }
+        broadcast(.coordinator, includingSelf: false)
+        startPhase1()
+    }
+
+    mutating func onElection(from: NodeID) {
+        guard from < config.id else { return }
+        if role == .leader {
+            send(.alive, to: from)
+            return
+        }
+        guard !isLeaderFresh, isEligible else { return }
+        send(.alive, to: from)
+        if election == .idle, role == .follower { startElection() }
+    }
+
+    mutating func onAlive(from: NodeID) {
+        guard from > config.id, case .awaitingAlive = election else { return }
+        election = .awaitingCoordinator(untilMs: nowMs + config.electionTimeoutMs)
+    }
+
+    mutating func onCoordinator(from: NodeID) {
+        if from > config.id || !isEligible {
+            if role == .follower {
+                leaderID = from
+                lastLeaderContactMs = nowMs
+                election = .idle
+            }
+        } else if role == .follower, election == .idle {
+            startElection()
+        }
+    }
+
+    mutating func onStatus(from: NodeID, _ status: Status) {
+        peerStatus[from] = status
+        // A peer that applied further proves those slots chosen.
+        if status.commit > commitIndex { raiseCommit(to: status.commit) }
+    }
+
+    /// Rule 9: a node that started with no durable state votes only once
+    /// that cannot let it contradict a promise it forgot.
+    mutating func maybeBecomeVoter() {
+        precondition(!isVoter, "already a voter")
+        let others = config.peers
+        let freshOthers = others.filter { isHeardRecently($0) && peerStatus[$0]?.hasHistory == false }
+        // Fresh cluster: a majority of the *other* nodes never promised
+        // anything, so no value was chosen with this node's lost vote.
+        if !hasHistory, freshOthers.count >= config.majority {
+            becomeVoter(promising: .zero)
+        }
+    }
+
+    /// A learner heard the leader of ballot `b`: once that leader's phase 1
+    /// began after our return and we are caught up, we may vote again.
+    mutating func learnerHeardLeader(ballot b: Ballot, from: NodeID, commit: Slot) {
+        if from != config.id, b.node == from {
+            leaderID = from
+            lastLeaderContactMs = nowMs
+        }
+        raiseCommit(to: commit)
+        if let seen = learnerSawPrepare, b >= seen, isCaughtUp, applied >= commit {
+            becomeVoter(promising: b)
+        }
+    }
+
+    mutating func becomeVoter(promising b: Ballot) {
+        isVoter = true
+        if b > promised { raisePromise(to: b) }
+        learnerSawPrepare = nil
+        out.events.append(.becameVoter)
+    }
+}

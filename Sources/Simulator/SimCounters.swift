@@ -1,0 +1,58 @@
+/// How much of each kind of fault and event a run exercised.
+public struct SimCounters: Sendable, Equatable {
+    public var messages = 0
+    public var dropped = 0
+    public var duplicated = 0
+    public var reordered = 0
+    public var partitions = 0
+    public var crashes = 0
+    public var restarts = 0
+    public var leaderChanges = 0
+    public var compactions = 0
+    public var snapshotTransfers = 0
+    public var writesAcked = 0
+    public var writesNoQuorum = 0
+    public var writesTimedOut = 0
+    public var readsAnswered = 0
+    public var slotsChosen = 0
+
+    public init() {}
+
+    public mutating func add(_ o: SimCounters) {
+        messages += o.messages; dropped += o.dropped; duplicated += o.duplicated
+        reordered += o.reordered; partitions += o.partitions; crashes += o.crashes
+        restarts += o.restarts; leaderChanges += o.leaderChanges; compactions += o.compactions
+        snapshotTransfers += o.snapshotTransfers; writesAcked += o.writesAcked
+        writesNoQuorum += o.writesNoQuorum; writesTimedOut += o.writesTimedOut
+        readsAnswered += o.readsAnswered; slotsChosen += o.slotsChosen
+    }
+
+    /// Named counts that must each be non-zero over a multi-seed run.
+    public var exercised: [(String, Int)] {
+        [("messages dropped", dropped), ("messages duplicated", duplicated), ("messages reordered", reordered),
+         ("partitions", partitions), ("crashes", crashes), ("restarts", restarts),
+         ("leader changes", leaderChanges), ("compactions", compactions),
+         ("snapshot transfers", snapshotTransfers), ("reads answered", readsAnswered),
+         ("writes acknowledged", writesAcked)]
+    }
+
+    public var summary: String {
+        "messages=\(messages) dropped=\(dropped) duplicated=\(duplicated) reordered=\(reordered) "
+            + "partitions=\(partitions) crashes=\(crashes) restarts=\(restarts) leader_changes=\(leaderChanges) "
+            + "compactions=\(compactions) snapshot_transfers=\(snapshotTransfers) slots_chosen=\(slotsChosen) "
+            + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered)"
+    }
+}
+
+/// A broken guarantee, named by the end-to-end check that found it.
+public struct Violation: Error, Sendable, CustomStringConvertible {
+    public enum Check: String, Sendable {
+        case agreement, validity, durability = "lost-acknowledged-write", linearizableRead = "linearizable-read", liveness
+        case noQuorumApplied = "noquorum-applied"
+    }
+    public var check: Check
+    public var detail: String
+    public var timeMs: UInt64
+
+    public var description: String { "\(check.rawValue) violated at t=\(timeMs)ms: \(detail)" }
+}

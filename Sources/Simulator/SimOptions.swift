@@ -1,0 +1,54 @@
+import PaxosCore
+
+/// Everything that shapes one simulated run. `derived(seed:)` draws the
+/// fault rates from the seed, so one number names the whole run.
+public struct SimOptions: Sendable {
+    public var nodes: Int = 3
+    public var seed: UInt64 = 1
+    /// Simulated milliseconds of client load with faults.
+    public var faultMs: UInt64 = 4_000
+    /// Simulated milliseconds allowed for the healed cluster to settle.
+    public var settleMs: UInt64 = 20_000
+    public var bugs: Set<Bug> = []
+    public var trace = false
+
+    // Fault rates, drawn from the seed by `derived`.
+    public var lossRate = 0.02
+    public var duplicateRate = 0.02
+    public var maxDelayMs: UInt64 = 20
+    public var reorderRate = 0.1
+    public var crashEveryMs: UInt64 = 900
+    public var partitionEveryMs: UInt64 = 1_100
+    public var clients = 4
+    public var readRate = 0.3
+    public var snapshotEvery: UInt64 = 24
+    public var restartAllAtEnd = true
+
+    public init() {}
+
+    public static func derived(seed: UInt64, nodes: Int, bugs: Set<Bug> = []) -> SimOptions {
+        var o = SimOptions()
+        var rng = SimRandom(seed: seed ^ 0x5EED_0F_FA17)
+        o.seed = seed
+        o.nodes = nodes
+        o.bugs = bugs
+        o.lossRate = Double(rng.int(in: 0...8)) / 100
+        o.duplicateRate = Double(rng.int(in: 0...5)) / 100
+        o.maxDelayMs = rng.u64(in: 2...40)
+        o.reorderRate = Double(rng.int(in: 0...30)) / 100
+        o.crashEveryMs = rng.u64(in: 400...1_500)
+        o.partitionEveryMs = rng.u64(in: 500...2_000)
+        o.clients = rng.int(in: 2...6)
+        o.readRate = Double(rng.int(in: 10...50)) / 100
+        o.snapshotEvery = rng.u64(in: 8...40)
+        o.restartAllAtEnd = rng.chance(0.5)
+        return o
+    }
+
+    /// The command that replays this run.
+    public var replayCommand: String {
+        var c = "swift run -c release paxos-sim --nodes \(nodes) --seed \(seed)"
+        for b in bugs.map(\.rawValue).sorted() { c += " --bug \(b)" }
+        return c
+    }
+}

@@ -1,0 +1,263 @@
+import PaxosCore
+
+/// A whole cluster in one process: nodes running the real core against a
+/// simulated network, disks and clock, with faults drawn from one seed.
+public struct Simulation {
+    enum Event {
+        case tick(NodeID)
+        case deliver(Envelope, incarnation: Int)
+        case syncDone(NodeID, incarnation: Int)
+        case clientNext(Int)
+        case crash
+        case restart(NodeID)
+        case partition
+        case heal
+        case settle
+        case probe
+    }
+
+    struct Node {
+        var replica: Replica<SimStateMachine>?
+        var disk = SimDisk()
+        var incarnation = 0
+        var nextSerial: UInt64 = 0
+        var wallOffsetMs: UInt64 = 0
+    }
+
+    public let options: SimOptions
+    var rng: SimRandom
+    var now: UInt64 = 0
+    var queue = EventQueue<Event>()
+    var nodes: [NodeID: Node] = [:]
+    let ids: [NodeID]
+    var cut: Set<[NodeID]> = []            // directed pairs [from, to] that drop messages
+    var checker = SimChecker()
+    var ops: [ClientOp] = []
+    var opByRequest: [RequestID: Int] = [:]
+    var clientBusy: [Int: Int] = [:]       // client -> op index in flight
+    var nextWriteID: UInt64 = 1
+    var settling = false
+    var probeSucceeded = false
+    public internal(set) var counters = SimCounters()
+    var tracer: SimTracer
+
+    public init(options: SimOptions) {
+        self.options = options
+        rng = SimRandom(seed: options.seed)
+        ids = Array(1...options.nodes)
+        tracer = SimTracer(enabled: options.trace)
+        for id in ids {
+            var node = Node()
+            node.wallOffsetMs = 1_700_000_000_000 + rng.u64(in: 0...50)
+            nodes[id] = node
+        }
+    }
+
+    func makeConfig(_ id: NodeID) -> CoreConfig {
+        var c = CoreConfig(id: id, members: ids)
+        c.heartbeatMs = 50
+        c.electionTimeoutMs = 300
+        c.requestTimeoutMs = 2_000
+        c.snapshotEvery = options.snapshotEvery
+        c.maxInFlight = 4
+        c.maxBatch = 8
+        c.catchUpChunk = 16
+        c.bugs = options.bugs
+        return c
+    }
+
+    /// Runs faults, then heals and checks liveness and the history.
+    public mutating func run() -> Result<SimCounters, Violation> {
+        do {
+            for id in ids { start(id) }
+            for c in 0..<options.clients { queue.push(.clientNext(c), at: rng.u64(in: 0...20)) }
+            queue.push(.crash, at: options.crashEveryMs)
+            queue.push(.partition, at: options.partitionEveryMs)
+            queue.push(.settle, at: options.faultMs)
+            let deadline = options.faultMs + options.settleMs
+            while let (time, event) = queue.pop() {
+                precondition(time >= now, "time went backwards")
+                now = time
+                if now > deadline { throw livenessFailure() }
+                try handle(event)
+                if settling, isSettled() { break }
+            }
+            try finalChecks()
+            return .success(counters)
+        } catch let v as Violation {
+            return .failure(v)
+        } catch {
+            return .failure(Violation(check: .validity, detail: "unexpected error \(error)", timeMs: now))
+        }
+    }
+
+    mutating func handle(_ event: Event) throws {
+        switch event {
+        case .tick(let id):
+            guard nodes[id]!.replica != nil else { return }
+            let wall = now + nodes[id]!.wallOffsetMs
+            try step(id, .tick(nowMs: now, wallMs: wall))
+            queue.push(.tick(id), at: now + 10 + rng.u64(in: 0...2))
+        case .deliver(let env, let incarnation):
+            guard nodes[env.to]!.incarnation == incarnation, nodes[env.to]!.replica != nil else { return }
+            tracer.deliver(env, at: now)
+            try step(env.to, .receive(from: env.from, env.message))
+        case .syncDone(let id, let incarnation):
+            guard nodes[id]!.incarnation == incarnation, nodes[id]!.replica != nil else { return }
+            let count = nodes[id]!.disk.completeSync()
+            try step(id, .persisted(count: count))
+            startSync(id)
+        case .clientNext(let c):
+            try clientNext(c)
+        case .crash:
+            guard !settling else { return }
+            crashSomeNode()
+            queue.push(.crash, at: now + rng.u64(in: options.crashEveryMs / 2...options.crashEveryMs * 3 / 2))
+        case .restart(let id):
+            guard nodes[id]!.replica == nil else { return }
+            counters.restarts += 1
+            tracer.note("n\(id) restarts", at: now)
+            start(id)
+        case .partition:
+            guard !settling else { return }
+            makePartition()
+            queue.push(.heal, at: now + rng.u64(in: 100...1_200))
+            queue.push(.partition, at: now + rng.u64(in: options.partitionEveryMs / 2...options.partitionEveryMs * 3 / 2))
+        case .heal:
+            if !cut.isEmpty { tracer.note("network heals", at: now) }
+            cut = []
+        case .settle:
+            try beginSettling()
+        case .probe:
+            guard !probeSucceeded else { return }
+            try submitProbe()
+            queue.push(.probe, at: now + 500)
+        }
+    }
+
+    mutating func start(_ id: NodeID) {
+        var node = nodes[id]!
+        node.incarnation += 1
+        node.nextSerial = UInt64(node.incarnation) << 32
+        node.replica = Replica(config: makeConfig(id), stateMachine: SimStateMachine(), recovered: node.disk.recover())
+        nodes[id] = node
+        queue.push(.tick(id), at: now + rng.u64(in: 0...10))
+    }
+
+    /// Feeds one input to a node and carries out its output.
+    mutating func step(_ id: NodeID, _ input: Input) throws {
+        var replica = nodes[id]!.replica!
+        let out = replica.step(input)
+        nodes[id]!.replica = replica
+        try check(id, out, replica)
+        if !out.persist.isEmpty {
+            nodes[id]!.disk.append(out.persist)
+            startSync(id)
+        }
+        for env in out.messages { transmit(env) }
+        for (rid, reply) in out.replies { try clientReply(rid, reply) }
+    }
+
+    mutating func check(_ id: NodeID, _ out: Output, _ replica: Replica<SimStateMachine>) throws {
+        for (slot, value) in out.applied {
+            try checker.applied(node: id, slot: slot, value: value, at: now)
+            tracer.note("n\(id) applies slot \(slot) \(SimTracer.describe(value))", at: now)
+        }
+        counters.slotsChosen = Int(checker.lastSlot)
+        var stateChanged = !out.applied.isEmpty
+        for event in out.events {
+            tracer.note("n\(id) \(event)", at: now)
+            switch event {
+            case .becameLeader: counters.leaderChanges += 1
+            case .snapshotTaken: counters.compactions += 1
+            case .snapshotInstalled:
+                counters.snapshotTransfers += 1
+                stateChanged = true
+            default: break
+            }
+        }
+        if stateChanged {
+            try checker.checkState(node: id, slot: replica.applied, state: replica.stateMachine, at: now)
+        }
+    }
+
+    mutating func startSync(_ id: NodeID) {
+        guard nodes[id]!.disk.startSync() else { return }
+        queue.push(.syncDone(id, incarnation: nodes[id]!.incarnation), at: now + rng.u64(in: 1...6))
+    }
+
+    /// The network: loss, duplication, delay and reordering, partitions.
+    mutating func transmit(_ env: Envelope) {
+        counters.messages += 1
+        guard !cut.contains([env.from, env.to]) else {
+            counters.dropped += 1
+            return
+        }
+        let faulty = !settling
+        if faulty, rng.chance(options.lossRate) {
+            counters.dropped += 1
+            tracer.note("drop \(env.from)->\(env.to) \(SimTracer.describe(env.message))", at: now)
+            return
+        }
+        let incarnation = nodes[env.to]!.incarnation
+        var delay = rng.u64(in: 1...options.maxDelayMs)
+        if faulty, rng.chance(options.reorderRate) {
+            delay += rng.u64(in: 1...options.maxDelayMs * 3)
+            counters.reordered += 1
+        }
+        queue.push(.deliver(env, incarnation: incarnation), at: now + delay)
+        if faulty, rng.chance(options.duplicateRate) {
+            counters.duplicated += 1
+            queue.push(.deliver(env, incarnation: incarnation), at: now + rng.u64(in: 1...options.maxDelayMs * 2))
+        }
+    }
+
+    var aliveIDs: [NodeID] { ids.filter { nodes[$0]!.replica != nil } }
+
+    var leaderID: NodeID? {
+        ids.first { nodes[$0]!.replica?.role == .leader }
+    }
+
+    mutating func crashSomeNode() {
+        let alive = aliveIDs
+        let majority = options.nodes / 2 + 1
+        guard alive.count > majority else { return }
+        let victim = (rng.chance(0.5) ? leaderID : nil) ?? alive[rng.int(in: 0...(alive.count - 1))]
+        crash(victim)
+        queue.push(.restart(victim), at: now + rng.u64(in: 30...900))
+    }
+
+    mutating func crash(_ id: NodeID) {
+        counters.crashes += 1
+        tracer.note("n\(id) crashes (loses \(nodes[id]!.disk.pending.count) unsynced records)", at: now)
+        nodes[id]!.replica = nil
+        nodes[id]!.disk.crash()
+        nodes[id]!.incarnation += 1
+        // Clients waiting on that node lose their connection: outcome unknown.
+        for (client, opIndex) in clientBusy.sorted(by: { $0.key < $1.key }) where ops[opIndex].node == id {
+            ops[opIndex].outcome = .lost
+            ops[opIndex].completedMs = now
+            clientBusy[client] = nil
+            queue.push(.clientNext(client), at: now + 1)
+        }
+    }
+
+    mutating func makePartition() {
+        var sideA: [NodeID] = []
+        if rng.chance(0.4), let leader = leaderID {
+            sideA = [leader]
+        } else {
+            sideA = ids.filter { _ in rng.chance(0.5) }
+        }
+        guard !sideA.isEmpty, sideA.count < ids.count else { return }
+        counters.partitions += 1
+        cut = []
+        for a in sideA {
+            for b in ids where !sideA.contains(b) {
+                cut.insert([a, b])
+                cut.insert([b, a])
+            }
+        }
+        tracer.note("partition \(sideA) | \(ids.filter { !sideA.contains($0) })", at: now)
+    }
+}

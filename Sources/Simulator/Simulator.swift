@@ -1,1 +1,0 @@
-// Placeholder: Simulator lands in its own change.
