@@ -1,0 +1,182 @@
+import CLinux
+import Glibc
+import PaxosCore
+
+/// The acceptor's durable log. The event-loop thread appends the core's
+/// `Output.persist` records (cheap: encode and enqueue); a dedicated sync
+/// thread writes them and makes each batch durable with one fdatasync
+/// (group commit). `durableCount` then counts the records appended since
+/// `open` that are durable, in order, and `completionFD` (an eventfd)
+/// becomes readable so an epoll loop can feed the core `.persisted(count:)`.
+public final class WriteAheadLog: @unchecked Sendable {
+    private enum Pending {
+        case frame([UInt8], slot: Slot, ballot: Ballot)
+        case snapshot(index: Slot, promised: Ballot, data: [UInt8])
+    }
+
+    /// Guards every `var` below up to `writer`.
+    private let monitor = Monitor()
+    private var pending: [Pending] = []
+    /// Invariant: durable <= appended.
+    private var appended: UInt64 = 0
+    private var durable: UInt64 = 0
+    private var isStopping = false
+    private var isFailed = false
+    private var isStopped = false
+    private var bytesOnDisk: Int
+
+    /// Owned by the sync thread once it runs.
+    private let writer: SegmentWriter
+    private let options: WALOptions
+    private var thread: PosixThread?
+    private var isClosed = false
+
+    /// An eventfd (non-blocking) written after each advance of `durableCount`.
+    /// Read it to reset it, then read `durableCount`.
+    public let completionFD: Int32
+
+    /// Opens (creating if needed) the log in `directory`, recovers it and
+    /// returns the acceptor state that was durable. Throws
+    /// `StorageError.corruptLog` and touches nothing when a record before the
+    /// tail is damaged.
+    public static func open(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
+                            options: WALOptions = WALOptions()) throws -> (WriteAheadLog, RecoveredState) {
+        let layout = DataDirectoryLayout(root: directory)
+        try fileSystem.createDirectory(layout.root)
+        try fileSystem.createDirectory(layout.walDirectory)
+        try fileSystem.createDirectory(layout.snapDirectory)
+        if !options.skipsSyncForCrashTest { try fileSystem.syncDirectory(layout.root) }
+        let plan = try LogRecovery.scan(layout, fileSystem: fileSystem)
+        let writer = try SegmentWriter(resuming: plan, layout: layout, fileSystem: fileSystem, options: options)
+        let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard fd >= 0 else {
+            writer.close()
+            throw SystemError(operation: "eventfd", path: directory, code: errno)
+        }
+        let log = WriteAheadLog(writer: writer, options: options, completionFD: fd)
+        return (log, plan.state)
+    }
+
+    private init(writer: SegmentWriter, options: WALOptions, completionFD: Int32) {
+        self.writer = writer
+        self.options = options
+        self.completionFD = completionFD
+        bytesOnDisk = writer.totalBytes
+        thread = PosixThread { [unowned self] in self.runSyncLoop() }
+    }
+
+    deinit {
+        assert(isClosed, "WriteAheadLog dropped without close()")
+    }
+
+    /// Queues records in order. A `.snapshot` is written as a snapshot file
+    /// (then the log is compacted), in order with the other records.
+    public func append(_ records: [Record]) {
+        guard !records.isEmpty else { return }
+        var items: [Pending] = []
+        items.reserveCapacity(records.count)
+        for record in records {
+            switch record {
+            case .promise(let ballot):
+                items.append(.frame(RecordFrame.encode(record), slot: 0, ballot: ballot))
+            case .accept(let slot, let ballot, _):
+                precondition(slot > 0, "slots start at 1")
+                items.append(.frame(RecordFrame.encode(record), slot: slot, ballot: ballot))
+            case .snapshot(let index, let promised, let data):
+                items.append(.snapshot(index: index, promised: promised, data: data))
+            }
+        }
+        monitor.withLock {
+            precondition(!isStopping, "append after close")
+            pending.append(contentsOf: items)
+            appended += UInt64(items.count)
+            monitor.broadcast()
+        }
+    }
+
+    /// Records appended since `open` that are durable, a prefix of the append order.
+    public var durableCount: UInt64 { monitor.withLock { durable } }
+
+    /// Records appended since `open`.
+    public var appendedCount: UInt64 { monitor.withLock { appended } }
+
+    /// Bytes in the log's segments (for INFO `wal_bytes`).
+    public var walBytes: Int { monitor.withLock { bytesOnDisk } }
+
+    /// True once a write or sync failed; nothing becomes durable after that.
+    public var hasFailed: Bool { monitor.withLock { isFailed } }
+
+    /// Blocks until `durableCount >= count`; false on timeout, failure or
+    /// close. For tools and tests; the event loop uses `completionFD`.
+    public func waitUntilDurable(_ count: UInt64, timeoutNanoseconds: UInt64) -> Bool {
+        let deadline = monotonicNanoseconds() + timeoutNanoseconds
+        return monitor.withLock {
+            while durable < count {
+                if isFailed || isStopped { return false }
+                if !monitor.wait(untilNanoseconds: deadline) { return false }
+            }
+            return true
+        }
+    }
+
+    /// Finishes what was appended (unless failed), stops the sync thread and
+    /// closes the files. Call once, from the thread that appends.
+    public func close() {
+        guard !isClosed else { return }
+        monitor.withLock {
+            isStopping = true
+            monitor.broadcast()
+        }
+        thread?.join()
+        thread = nil
+        writer.close()
+        Glibc.close(completionFD)
+        isClosed = true
+    }
+
+    private func runSyncLoop() {
+        while true {
+            let batch: [Pending] = monitor.withLock {
+                while pending.isEmpty && !isStopping { monitor.wait() }
+                let batch = pending
+                pending = []
+                return batch
+            }
+            if batch.isEmpty { break }
+            do {
+                for item in batch {
+                    switch item {
+                    case .frame(let frame, let slot, let ballot):
+                        try writer.write(frame: frame, slot: slot, ballot: ballot)
+                    case .snapshot(let index, let promised, let data):
+                        try writer.writeSnapshot(index: index, promised: promised, data: data)
+                    }
+                }
+                // Only records written before this sync started are counted.
+                try writer.sync()
+            } catch {
+                // Report first: by default this exits, before anyone sees the failure.
+                options.onFatalError("write-ahead log: \(error)")
+                monitor.withLock {
+                    isFailed = true
+                    isStopped = true
+                    monitor.broadcast()
+                }
+                return
+            }
+            let total = writer.totalBytes
+            monitor.withLock {
+                durable += UInt64(batch.count)
+                precondition(durable <= appended, "more records durable than appended")
+                bytesOnDisk = total
+                monitor.broadcast()
+            }
+            var one: UInt64 = 1
+            _ = Glibc.write(completionFD, &one, 8)
+        }
+        monitor.withLock {
+            isStopped = true
+            monitor.broadcast()
+        }
+    }
+}

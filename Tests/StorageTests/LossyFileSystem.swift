@@ -1,0 +1,246 @@
+import Foundation
+import Glibc
+import Storage
+
+/// An in-memory file system that models what survives a power cut: a
+/// crash rolls every file back to its last synced bytes and every
+/// directory back to its last synced entries, and may tear the unsynced
+/// tail of a file (keep part of it, possibly zero-filled). Handles opened
+/// before a crash fail with EIO afterwards. Directories themselves are
+/// durable once created (a simplification: the log creates them once).
+/// Each `mount()` is one incarnation: after a crash every call through an
+/// older mount fails, as a dead process does nothing more.
+final class LossyFileSystem: @unchecked Sendable {
+    final class Inode {
+        var data: [UInt8] = []
+        var synced: [UInt8] = []
+    }
+
+    private let lock = NSLock()
+    private var directories: [String: [String: Inode]] = [:]
+    private var syncedDirectories: [String: [String: Inode]] = [:]
+    private var epoch = 0
+    private var random: SplitMix64
+    /// When set, the operation that brings this to zero crashes instead.
+    private var operationsBeforeCrash: Int?
+    /// The next dataSync fails with this errno (then the file system carries on).
+    var failNextSyncWith: Int32?
+    private(set) var crashCount = 0
+
+    init(seed: UInt64) {
+        random = SplitMix64(seed: seed)
+    }
+
+    func crash(afterOperations count: Int) {
+        precondition(count > 0)
+        lock.withLock { operationsBeforeCrash = count }
+    }
+
+    func crashNow() {
+        lock.withLock { crashLocked() }
+    }
+
+    var hasPendingCrash: Bool { lock.withLock { operationsBeforeCrash != nil } }
+
+    /// Every file's current bytes (for corrupting tests and size checks).
+    func contents(_ path: String) -> [UInt8]? {
+        lock.withLock {
+            let (dir, name) = split(path)
+            return directories[dir]?[name]?.data
+        }
+    }
+
+    /// Overwrites a file as if synced (for corruption tests).
+    func replace(_ path: String, with bytes: [UInt8]) {
+        lock.withLock {
+            let (dir, name) = split(path)
+            let inode = directories[dir]![name]!
+            inode.data = bytes
+            inode.synced = bytes
+        }
+    }
+
+    private func crashLocked() {
+        crashCount += 1
+        operationsBeforeCrash = nil
+        epoch += 1
+        var seen = Set<ObjectIdentifier>()
+        // Sorted, so the same seed tears the same files the same way.
+        for dir in syncedDirectories.keys.sorted() {
+            let entries = syncedDirectories[dir]!
+            for name in entries.keys.sorted() {
+                let inode = entries[name]!
+                guard seen.insert(ObjectIdentifier(inode)).inserted else { continue }
+                var kept = inode.synced
+                let isAppendOnly = inode.data.count > kept.count && Array(inode.data[0..<kept.count]) == kept
+                if isAppendOnly && random.next() % 2 == 0 {
+                    let extra = Int(random.next() % UInt64(inode.data.count - kept.count + 1))
+                    kept = Array(inode.data[0..<(kept.count + extra)])
+                    if extra > 0 && random.next() % 2 == 0 {
+                        let zeros = Int(random.next() % UInt64(extra)) + 1
+                        for i in (kept.count - zeros)..<kept.count { kept[i] = 0 }
+                    }
+                }
+                inode.data = kept
+                inode.synced = kept
+            }
+        }
+        directories = syncedDirectories
+    }
+
+    /// Counts one operation; throws EIO if it (or an earlier one) crashed.
+    private func begin(_ handleEpoch: Int? = nil, _ path: String) throws {
+        if let handleEpoch, handleEpoch != epoch { throw SystemError(operation: "crashed", path: path, code: EIO) }
+        if let n = operationsBeforeCrash {
+            if n <= 1 {
+                crashLocked()
+                throw SystemError(operation: "crashed", path: path, code: EIO)
+            }
+            operationsBeforeCrash = n - 1
+        }
+    }
+
+    func mount() -> Mount { lock.withLock { Mount(disk: self, epoch: epoch) } }
+
+    struct Mount: FileSystem {
+        let disk: LossyFileSystem
+        let epoch: Int
+
+        func createDirectory(_ path: String) throws { try disk.createDirectory(path, epoch) }
+        func listDirectory(_ path: String) throws -> [String] { try disk.listDirectory(path, epoch) }
+        func readFile(_ path: String) throws -> [UInt8] { try disk.readFile(path, epoch) }
+        func openForAppending(_ path: String, create: Bool) throws -> any AppendableFile {
+            try disk.openForAppending(path, create: create, epoch)
+        }
+        func rename(_ from: String, to: String) throws { try disk.rename(from, to: to, epoch) }
+        func removeFile(_ path: String) throws { try disk.removeFile(path, epoch) }
+        func syncDirectory(_ path: String) throws { try disk.syncDirectory(path, epoch) }
+    }
+
+    private func split(_ path: String) -> (String, String) {
+        let slash = path.lastIndex(of: "/")!
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+
+    fileprivate func createDirectory(_ path: String, _ mountEpoch: Int) throws {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            if directories[path] == nil { directories[path] = [:] }
+            if syncedDirectories[path] == nil { syncedDirectories[path] = [:] }
+        }
+    }
+
+    fileprivate func listDirectory(_ path: String, _ mountEpoch: Int) throws -> [String] {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            guard let entries = directories[path] else { throw SystemError(operation: "opendir", path: path, code: ENOENT) }
+            return Array(entries.keys)
+        }
+    }
+
+    fileprivate func readFile(_ path: String, _ mountEpoch: Int) throws -> [UInt8] {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            let (dir, name) = split(path)
+            guard let inode = directories[dir]?[name] else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            return inode.data
+        }
+    }
+
+    fileprivate func openForAppending(_ path: String, create: Bool, _ mountEpoch: Int) throws -> any AppendableFile {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            let (dir, name) = split(path)
+            guard directories[dir] != nil else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            if let inode = directories[dir]![name] { return File(fs: self, inode: inode, epoch: epoch, path: path) }
+            guard create else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            let inode = Inode()
+            directories[dir]![name] = inode
+            return File(fs: self, inode: inode, epoch: epoch, path: path)
+        }
+    }
+
+    fileprivate func rename(_ from: String, to: String, _ mountEpoch: Int) throws {
+        try lock.withLock {
+            try begin(mountEpoch, from)
+            let (fromDir, fromName) = split(from)
+            let (toDir, toName) = split(to)
+            guard let inode = directories[fromDir]?[fromName] else { throw SystemError(operation: "rename", path: from, code: ENOENT) }
+            directories[fromDir]![fromName] = nil
+            directories[toDir]![toName] = inode
+        }
+    }
+
+    fileprivate func removeFile(_ path: String, _ mountEpoch: Int) throws {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            let (dir, name) = split(path)
+            directories[dir]?[name] = nil
+        }
+    }
+
+    fileprivate func syncDirectory(_ path: String, _ mountEpoch: Int) throws {
+        try lock.withLock {
+            try begin(mountEpoch, path)
+            syncedDirectories[path] = directories[path]
+        }
+    }
+
+    final class File: AppendableFile {
+        let fs: LossyFileSystem
+        let inode: Inode
+        let epoch: Int
+        let path: String
+
+        init(fs: LossyFileSystem, inode: Inode, epoch: Int, path: String) {
+            self.fs = fs
+            self.inode = inode
+            self.epoch = epoch
+            self.path = path
+        }
+
+        var size: Int { fs.lock.withLock { inode.data.count } }
+
+        func append(_ bytes: UnsafeRawBufferPointer) throws {
+            try fs.lock.withLock {
+                try fs.begin(epoch, path)
+                inode.data.append(contentsOf: bytes)
+            }
+        }
+
+        func truncate(to length: Int) throws {
+            try fs.lock.withLock {
+                try fs.begin(epoch, path)
+                inode.data.removeSubrange(length...)
+            }
+        }
+
+        func dataSync() throws {
+            try fs.lock.withLock {
+                try fs.begin(epoch, path)
+                if let code = fs.failNextSyncWith {
+                    fs.failNextSyncWith = nil
+                    throw SystemError(operation: "fdatasync", path: path, code: code)
+                }
+                inode.synced = inode.data
+            }
+        }
+
+        func close() {}
+    }
+}
+
+/// A small seeded generator, so every failing run can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
