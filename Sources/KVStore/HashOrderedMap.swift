@@ -34,20 +34,15 @@ struct HashOrderedMap {
     }
 
     /// The first index in `bucket` whose entry is not below (hash, key), and whether it holds `key`.
+    /// Keys are compared only within a group of equal hashes, which is almost always one entry.
     private static func position(in bucket: [Entry], hash: UInt64, key: [UInt8]) -> (index: Int, isFound: Bool) {
-        var low = 0
-        var high = bucket.count
-        while low < high {
-            let mid = (low + high) / 2
-            let e = bucket[mid]
-            if e.hash < hash || (e.hash == hash && bytesPrecede(e.key, key)) {
-                low = mid + 1
-            } else {
-                high = mid
-            }
+        var i = position(in: bucket, hashAtLeast: hash)
+        while i < bucket.count && bucket[i].hash == hash {
+            if bucket[i].key == key { return (i, true) }
+            if !bytesPrecede(bucket[i].key, key) { break }
+            i += 1
         }
-        let isFound = low < bucket.count && bucket[low].hash == hash && bucket[low].key == key
-        return (low, isFound)
+        return (i, false)
     }
 
     /// The first index in `bucket` whose hash is at least `hash`.
@@ -56,7 +51,7 @@ struct HashOrderedMap {
         var high = bucket.count
         while low < high {
             let mid = (low + high) / 2
-            if bucket[mid].hash < hash { low = mid + 1 } else { high = mid }
+            if bucket[mid].hash < hash { low = mid + 1 } else { high = mid }  // reads the hash only: no retain
         }
         return low
     }

@@ -1,7 +1,10 @@
 /// When `SET` writes: always, only if the key is absent (NX) or only if present (XX).
 public enum SetCondition: UInt8, Sendable, Equatable {
+    /// Plain SET: always writes.
     case none = 0
+    /// SET NX: writes only when the key is absent.
     case nx = 1
+    /// SET XX: writes only when the key exists.
     case xx = 2
 }
 
