@@ -64,7 +64,8 @@ public final class Connection {
     /// Registers with the loop: for writable while connecting, else readable.
     public func start() throws(IOError) {
         precondition(state != .closed)
-        try loop.register(fd, interest: wantedInterest()) { [unowned self] events in self.handle(events) }
+        // A strong capture on purpose: the loop owns an open connection; `close()` unregisters and so releases it.
+        try loop.register(fd, interest: wantedInterest()) { events in self.handle(events) }
     }
 
     /// Queues `bytes`; they go out at the next flush.

@@ -84,6 +84,11 @@ public struct InputBuffer {
         }
         var newCapacity = storage.count * 2
         while newCapacity - writeIndex < count { newCapacity *= 2 }
-        storage.append(contentsOf: repeatElement(0, count: newCapacity - storage.count))
+        var grown = [UInt8](repeating: 0, count: newCapacity)
+        let used = writeIndex
+        grown.withUnsafeMutableBytes { to in
+            storage.withUnsafeBytes { from in _ = memcpy(to.baseAddress!, from.baseAddress!, used) }
+        }
+        storage = grown
     }
 }
