@@ -3,7 +3,7 @@ import PaxosCore
 /// The replicated key-value map with its client sessions. Deterministic:
 /// replies and snapshot bytes depend only on the applied commands and their
 /// log times, never on a clock, a random seed or a Dictionary's order.
-public struct KVStateMachine: StateMachine {
+public struct KVStateMachine: StateMachine, Sendable {
     /// How long a client session lives without use, in log time.
     public var sessionTTLms: UInt64 { sessions.ttlMs }
     /// How many client sessions are kept; the least recently used go first.

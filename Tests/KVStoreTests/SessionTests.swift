@@ -20,6 +20,16 @@ struct SessionTests {
         #expect(kv.ask(.get(b("n"))) == .bulk(b("2")))
     }
 
+    @Test("through the encoded path a retry returns byte-identical reply bytes")
+    func retryBytes() {
+        var kv = KVStateMachine()
+        let payload = rid(client, 1, .mset([(b("a"), b("1"))])).encoded()
+        let first = kv.apply(payload, logTimeMs: 1)
+        _ = kv.run(.set(b("a"), b("2"), condition: .none))
+        #expect(kv.apply(payload, logTimeMs: 2) == first)
+        #expect(kv.ask(.get(b("a"))) == .bulk(b("2")))
+    }
+
     @Test("an error reply is stored too: the retry gets the same error")
     func retryOfError() {
         var kv = KVStateMachine()
