@@ -55,10 +55,9 @@ public final class EventLoop {
         }
     }
 
+    /// Close connections (and unregister other fds) before releasing the
+    /// loop: registered handlers are released with it.
     deinit {
-        if registrations.indices.contains(Int(wakeup.fd)) {
-            try? Epoll.control(epollFD, EPOLL_CTL_DEL, fd: wakeup.fd, events: 0, data: 0)
-        }
         events.deallocate()
         try? Posix.close(epollFD)
     }
