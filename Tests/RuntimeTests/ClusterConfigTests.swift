@@ -95,6 +95,7 @@ struct ClusterConfigTests {
     @Test("each error names the file and the exact line", arguments: [
         ("cluster = \"x\"\nbogus = 1\n" + node1, 2, "unknown key 'bogus'"),
         ("cluster = \"x\"\n" + node1 + "\ncolour = \"red\"", 6, "unknown key 'colour' in [node.1]"),
+        ("cluster = \"x\"\n" + node1 + "\nheartbeat_ms = 10", 6, "unknown key 'heartbeat_ms' in [node.1] (top-level keys go before the first [node.N])"),
         ("cluster = \"x\"\n" + node1 + "\n" + node1.replacingOccurrences("7101", "7111").replacingOccurrences("6401", "6411"), 6, "duplicate node id 1"),
         ("cluster = \"x\"\n" + node1 + "\n[node.2]\npeer = \"127.0.0.1:7101\"\nclient = \"127.0.0.1:6402\"\ndata = \"d2\"", 7, "duplicate address 127.0.0.1:7101 (also on line 3)"),
         ("cluster = \"x\"\nthis is not toml\n" + node1, 2, "unparsable line: expected '=' after 'this'"),

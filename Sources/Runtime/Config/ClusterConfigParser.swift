@@ -101,7 +101,11 @@ struct ClusterConfigParser {
     private mutating func setInSection(_ key: String, _ value: ConfigValue, at number: Int) throws(ConfigError) {
         let index = sections.count - 1
         let id = sections[index].id
-        guard ["peer", "client", "data"].contains(key) else { throw error(number, "unknown key '\(key)' in [node.\(id)]") }
+        guard ["peer", "client", "data"].contains(key) else {
+            let isTopLevel = key == "cluster" || key == "password" || Tuning.ranges.contains { $0.name == key }
+            let hint = isTopLevel ? " (top-level keys go before the first [node.N])" : ""
+            throw error(number, "unknown key '\(key)' in [node.\(id)]\(hint)")
+        }
         guard sections[index].values[key] == nil else { throw error(number, "duplicate key '\(key)' in [node.\(id)]") }
         _ = try string(value, key, at: number)
         sections[index].values[key] = (value, number)
