@@ -19,9 +19,12 @@ struct HashOrderedMap {
     /// Invariant: `buckets.count == 1 << bucketBits`; every bucket sorted by (hash, key), no duplicate keys.
     private var buckets: [[Entry]]
     private var bucketBits: Int
+    /// Always `KeyHash.of` but in tests, which force collisions.
+    private let hashOf: @Sendable ([UInt8]) -> UInt64
 
     /// `capacity` sizes the table up front (restore knows the key count).
-    init(capacity: Int = 0) {
+    init(capacity: Int = 0, hashOf: @escaping @Sendable ([UInt8]) -> UInt64 = KeyHash.of) {
+        self.hashOf = hashOf
         var bits = Self.bucketBitsMin
         while bits < Self.bucketBitsMax && (1 << bits) * Self.loadMax < capacity { bits += 1 }
         bucketBits = bits
@@ -57,7 +60,7 @@ struct HashOrderedMap {
     }
 
     func value(for key: [UInt8]) -> [UInt8]? {
-        let hash = KeyHash.of(key)
+        let hash = hashOf(key)
         let b = bucketIndex(hash)
         let (i, isFound) = Self.position(in: buckets[b], hash: hash, key: key)
         return isFound ? buckets[b][i].value : nil
@@ -66,7 +69,7 @@ struct HashOrderedMap {
     /// Sets `key` to `value`; returns true when the key is new.
     @discardableResult
     mutating func set(_ value: [UInt8], for key: [UInt8]) -> Bool {
-        let hash = KeyHash.of(key)
+        let hash = hashOf(key)
         let b = bucketIndex(hash)
         let (i, isFound) = Self.position(in: buckets[b], hash: hash, key: key)
         if isFound {
@@ -82,7 +85,7 @@ struct HashOrderedMap {
     /// Removes `key`; returns true when it was there.
     @discardableResult
     mutating func remove(_ key: [UInt8]) -> Bool {
-        let hash = KeyHash.of(key)
+        let hash = hashOf(key)
         let b = bucketIndex(hash)
         let (i, isFound) = Self.position(in: buckets[b], hash: hash, key: key)
         guard isFound else { return false }
@@ -96,7 +99,7 @@ struct HashOrderedMap {
     /// (hash, key) order; returns false (and changes nothing) otherwise.
     /// Restore uses it to rebuild from a snapshot without searching.
     mutating func appendInOrder(key: [UInt8], value: [UInt8], last: inout (hash: UInt64, key: [UInt8])?) -> Bool {
-        let hash = KeyHash.of(key)
+        let hash = hashOf(key)
         if let last {
             guard last.hash < hash || (last.hash == hash && bytesPrecede(last.key, key)) else { return false }
         }
