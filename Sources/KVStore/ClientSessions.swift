@@ -25,6 +25,7 @@ struct ClientSessions {
 
     init(ttlMs: UInt64, countMax: Int) {
         precondition(countMax >= 1, "at least one session must fit")
+        precondition(ttlMs >= 1, "a session must outlive the command that opens it")
         self.ttlMs = ttlMs
         self.countMax = countMax
     }
@@ -36,7 +37,7 @@ struct ClientSessions {
     /// Drops every session unused for `ttlMs` or more as of `now`.
     mutating func expire(now: UInt64) {
         while let time = oldestUseTime() {
-            guard now >= time, now - time >= ttlMs else { return }
+            guard now >= time, now - time >= ttlMs else { break }
             for id in idsByLastUse.removeValue(forKey: time) ?? [] { byID[id] = nil }
             useTimesHead += 1
         }
