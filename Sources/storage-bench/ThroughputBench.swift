@@ -1,0 +1,78 @@
+import Glibc
+import PaxosCore
+import Storage
+
+/// Durable appends per second with `appenders` simulated clients driven by
+/// one event-loop thread, as the runtime drives the WAL: each client appends
+/// one record and appends its next only once the eventfd says it is durable.
+func measureAppends(base: String, appenders: Int, seconds duration: Double) throws -> Double {
+    precondition(appenders > 0 && duration > 0, "bad benchmark parameters")
+    let dir = ScratchDirectory(base: base, name: "appends")
+    defer { dir.remove() }
+    let (wal, _) = try WriteAheadLog.open(directory: dir.path)
+    defer { wal.close() }
+    let payload = [UInt8](repeating: 0x61, count: 100)
+    var slot: Slot = 0
+    func nextRecord() -> Record {
+        slot += 1
+        return .accept(slot: slot, ballot: Ballot(round: 1, node: 1), value: ballotRecordValue(slot, payload: payload))
+    }
+    // Each waiting client is the durable count it waits for; durability is a
+    // prefix, so they are released in append order (a FIFO).
+    var waiting: [UInt64] = Array(1...UInt64(appenders))
+    var head = 0
+    wal.append((0..<appenders).map { _ in nextRecord() })
+    let start = monotonicNanoseconds()
+    let deadline = start + UInt64(duration * 1e9)
+    var pfd = pollfd(fd: wal.completionFD, events: Int16(POLLIN), revents: 0)
+    while monotonicNanoseconds() < deadline {
+        guard poll(&pfd, 1, 100) > 0 else { continue }
+        var counter: UInt64 = 0
+        _ = read(wal.completionFD, &counter, 8)
+        let durable = wal.durableCount
+        var batch: [Record] = []
+        while head < waiting.count && waiting[head] <= durable {
+            head += 1
+            batch.append(nextRecord())
+        }
+        guard !batch.isEmpty else { continue }
+        var target = wal.appendedCount
+        for _ in batch {
+            target += 1
+            waiting.append(target)
+        }
+        wal.append(batch)
+        if head > 4096 {
+            waiting.removeFirst(head)
+            head = 0
+        }
+    }
+    let elapsed = seconds(since: start)
+    precondition(!wal.hasFailed, "the WAL failed during the benchmark")
+    return Double(wal.durableCount) / elapsed
+}
+
+func runThroughputBench(base: String, runs: Int, seconds duration: Double) throws {
+    print("storage-bench: \(runs) runs of \(fixed(duration, 1)) s per case, data in \(base)")
+    var latencies: [Double] = []
+    var results: [Int: [Double]] = [:]
+    let counts = [1, 16, 64]
+    for run in 1...runs {
+        let probe = ScratchDirectory(base: base, name: "probe")
+        latencies.append(try measureSyncLatency(directory: probe.path))
+        probe.remove()
+        for n in counts {
+            let rate = try measureAppends(base: base, appenders: n, seconds: duration)
+            results[n, default: []].append(rate)
+            print("  run \(run): \(n) appenders: \(Int(rate)) appends/s")
+        }
+        print("  run \(run): fdatasync latency \(fixed(latencies.last!, 3)) ms")
+    }
+    let latency = median(latencies)
+    print("fdatasync latency (median): \(fixed(latency, 3)) ms = \(Int(1000 / latency)) syncs/s")
+    for n in counts {
+        print("durable appends/s with \(n) appenders (median): \(Int(median(results[n]!)))")
+    }
+    let ratio = median(results[64]!) / median(results[1]!)
+    print("64 appenders / 1 appender: \(fixed(ratio, 1))x (target >= 20x)")
+}
