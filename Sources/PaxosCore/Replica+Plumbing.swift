@@ -79,8 +79,8 @@ extension Replica {
             nextSlot = max(nextSlot, slot + 1)
         }
         if config.bugs.contains(.reuseBallot), highestOwnRound > 0 {
-            // The defect: the next ballot repeats the last one this node used.
-            maxSeenRound = highestOwnRound - 1
+            // The defect: the first ballot after restart repeats the last one this node used.
+            reusedBallot = Ballot(round: highestOwnRound, node: config.id)
         }
         hasHistory = !recovered.isEmpty
         isVoter = !recovered.isEmpty || config.members.count == 1

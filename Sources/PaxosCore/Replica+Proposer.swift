@@ -3,8 +3,12 @@
 extension Replica {
     mutating func startPhase1() {
         precondition(isVoter, "a learner never proposes")
-        let b = Ballot(round: maxSeenRound + 1, node: config.id)
-        maxSeenRound = b.round
+        var b = Ballot(round: maxSeenRound + 1, node: config.id)
+        if let reused = reusedBallot {
+            b = reused
+            reusedBallot = nil
+        }
+        maxSeenRound = max(maxSeenRound, b.round)
         ballot = b
         role = .candidate
         leaderID = 0
@@ -19,6 +23,7 @@ extension Replica {
         }
         // Rule 1: our own promise is durable before any Prepare leaves.
         if b > promised { raisePromise(to: b) }
+        precondition(promised == b || config.bugs.contains(.reuseBallot), "candidate without its own promise")
         phase1 = Phase1(fromSlot: applied + 1)
         for node in config.members {
             sendAfterPersist(.prepare(ballot: b, fromSlot: applied + 1), to: node)

@@ -54,6 +54,8 @@ public struct Replica<SM: StateMachine> {
     var readyIndex: Slot = 0
     var queuedWrites: [Request] = []
     var lastProposedTimeMs: UInt64 = 0
+    /// Set only by the `reuse-ballot` defect.
+    var reusedBallot: Ballot? = nil
     var candidateSinceMs: UInt64 = 0
     /// Forwarded requests already taken, so a duplicated message never proposes twice.
     var seenForwards: [RequestID: UInt64] = [:]

@@ -25,15 +25,20 @@ struct SimDisk {
         return true
     }
 
-    /// Completes the sync in flight; returns the new durable count.
-    mutating func completeSync() -> UInt64 {
+    /// Completes the sync in flight; returns the new durable count and
+    /// whether it made a promise or a snapshot durable (a moment worth crashing at).
+    mutating func completeSync() -> (count: UInt64, promiseOrSnapshot: Bool) {
         guard let covers = syncCovers else { preconditionFailure("no sync in flight") }
         let n = Int(covers - durableCount)
-        for record in pending.prefix(n) { makeDurable(record) }
+        var notable = false
+        for record in pending.prefix(n) {
+            if case .accept = record {} else { notable = true }
+            makeDurable(record)
+        }
         pending.removeFirst(n)
         durableCount = covers
         syncCovers = nil
-        return durableCount
+        return (durableCount, notable)
     }
 
     private mutating func makeDurable(_ record: Record) {

@@ -23,6 +23,8 @@ public struct SimOptions: Sendable {
     public var readRate = 0.3
     public var snapshotEvery: UInt64 = 24
     public var restartAllAtEnd = true
+    /// Chance of a crash right after a promise or snapshot is durable.
+    public var crashPointRate = 0.03
 
     public init() {}
 
@@ -42,6 +44,7 @@ public struct SimOptions: Sendable {
         o.readRate = Double(rng.int(in: 10...50)) / 100
         o.snapshotEvery = rng.u64(in: 8...40)
         o.restartAllAtEnd = rng.chance(0.5)
+        o.crashPointRate = Double(rng.int(in: 0...15)) / 100
         return o
     }
 

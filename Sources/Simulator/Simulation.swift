@@ -104,9 +104,15 @@ public struct Simulation {
             try step(env.to, .receive(from: env.from, env.message))
         case .syncDone(let id, let incarnation):
             guard nodes[id]!.incarnation == incarnation, nodes[id]!.replica != nil else { return }
-            let count = nodes[id]!.disk.completeSync()
+            let (count, notable) = nodes[id]!.disk.completeSync()
             try step(id, .persisted(count: count))
             startSync(id)
+            // Crash points: right after a promise or snapshot became durable,
+            // with a quick restart, where forgetting it would matter most.
+            if notable, !settling, rng.chance(options.crashPointRate), aliveIDs.count > options.nodes / 2 + 1 {
+                crash(id)
+                queue.push(.restart(id), at: now + rng.u64(in: 2...20))
+            }
         case .clientNext(let c):
             try clientNext(c)
         case .crash:
