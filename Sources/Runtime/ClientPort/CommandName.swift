@@ -1,0 +1,57 @@
+/// Every command the client port knows. The raw value is the lowercase
+/// name, as Redis prints it in arity errors.
+enum CommandName: String, CaseIterable, Sendable {
+    // Key-value commands: parsed into a `KVCommand`.
+    case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid
+    // Connection and server commands: answered by the router itself.
+    case ping, echo, quit, auth, hello, select, reset
+    case multi, exec, discard, watch, unwatch
+    case readonly, readwrite
+    case info, config, command, client
+
+    /// Redis's arity: n > 0 means exactly n arguments (name included), n < 0 at least -n.
+    var arity: Int {
+        switch self {
+        case .get, .incr, .decr, .keys, .echo, .select: return 2
+        case .set, .mset: return -3
+        case .del, .exists, .mget, .scan, .auth, .watch, .config, .client: return -2
+        case .incrby, .decrby: return 3
+        case .cas: return 4
+        case .rid: return -4
+        case .dbsize, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
+        case .ping, .quit, .hello, .info, .command: return -1
+        }
+    }
+
+    func acceptsArgumentCount(_ count: Int) -> Bool {
+        arity > 0 ? count == arity : count >= -arity
+    }
+
+    /// May run before AUTH (Redis's `no-auth` flag).
+    var isAllowedBeforeAuth: Bool {
+        self == .auth || self == .hello || self == .quit
+    }
+
+    /// Runs at once even between MULTI and EXEC instead of being queued.
+    var runsInsideMulti: Bool {
+        switch self {
+        case .exec, .discard, .multi, .watch, .quit, .reset: return true
+        default: return false
+        }
+    }
+
+    /// Lowercase name bytes to command. A dictionary keyed by bytes keeps
+    /// lookup free of `String` decoding on the hot path.
+    private static let table: [[UInt8]: CommandName] = Dictionary(
+        uniqueKeysWithValues: allCases.map { (Array($0.rawValue.utf8), $0) })
+
+    /// Longest name in the table: anything longer is unknown without lowercasing it.
+    private static let nameBytesMax = allCases.map(\.rawValue.utf8.count).max() ?? 0
+
+    /// The command named by `bytes`, ASCII case-insensitively; nil when unknown.
+    init?(_ bytes: [UInt8]) {
+        guard bytes.count <= Self.nameBytesMax else { return nil }
+        guard let name = Self.table[asciiLowercased(bytes)] else { return nil }
+        self = name
+    }
+}

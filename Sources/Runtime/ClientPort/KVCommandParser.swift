@@ -1,0 +1,135 @@
+import KVStore
+
+/// Turns the arguments of a key-value command into a `KVCommand`. The
+/// caller has looked the name up and checked its arity. Keys and values
+/// stay bytes: nothing here decodes UTF-8 on the way to the log.
+enum KVCommandParser {
+    static func parse(_ name: CommandName, _ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        switch name {
+        case .get: return .get(args[1])
+        case .set: return try parseSet(args)
+        case .del: return .del(Array(args[1...]))
+        case .exists: return .exists(Array(args[1...]))
+        case .mget: return .mget(Array(args[1...]))
+        case .mset: return try parseMSet(args)
+        case .incr: return .incrBy(args[1], 1)
+        case .decr: return .incrBy(args[1], -1)
+        case .incrby:
+            guard let n = parseRedisInt64(args[2]) else { throw .notInteger }
+            return .incrBy(args[1], n)
+        case .decrby:
+            guard let n = parseRedisInt64(args[2]) else { throw .notInteger }
+            // -Int64.min does not exist; Redis refuses it with this message.
+            guard n != .min else { throw CommandError("ERR decrement would overflow") }
+            return .incrBy(args[1], -n)
+        case .cas: return .cas(args[1], args[2], args[3])
+        case .dbsize: return .dbsize
+        case .keys: return .keys(args[1])
+        case .scan: return try parseScan(args)
+        case .rid: return try parseRID(args)
+        default:
+            throw CommandError("ERR '\(name.rawValue)' is not a key-value command")
+        }
+    }
+
+    /// `SET key value [NX|XX] [KEEPTTL]`. Keys never expire in PaxosKV, so
+    /// KEEPTTL is a no-op and EX/PX/EXAT/PXAT/GET are refused plainly.
+    private static func parseSet(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        var condition = SetCondition.none
+        for option in args[3...] {
+            if asciiEqualsIgnoringCase(option, "nx") {
+                guard condition != .xx else { throw .syntax }
+                condition = .nx
+            } else if asciiEqualsIgnoringCase(option, "xx") {
+                guard condition != .nx else { throw .syntax }
+                condition = .xx
+            } else if asciiEqualsIgnoringCase(option, "keepttl") {
+                continue
+            } else if isUnsupportedSetOption(option) {
+                throw CommandError("ERR SET option '\(printable(option))' is not supported: PaxosKV has no expiry and no SET GET")
+            } else {
+                throw .syntax
+            }
+        }
+        return .set(args[1], args[2], condition: condition)
+    }
+
+    private static func isUnsupportedSetOption(_ option: [UInt8]) -> Bool {
+        asciiEqualsIgnoringCase(option, "ex") || asciiEqualsIgnoringCase(option, "px")
+            || asciiEqualsIgnoringCase(option, "exat") || asciiEqualsIgnoringCase(option, "pxat")
+            || asciiEqualsIgnoringCase(option, "get")
+    }
+
+    private static func parseMSet(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        guard args.count % 2 == 1 else { throw .wrongArity("mset") }
+        var pairs: [(key: [UInt8], value: [UInt8])] = []
+        pairs.reserveCapacity(args.count / 2)
+        var i = 1
+        while i < args.count {
+            pairs.append((key: args[i], value: args[i + 1]))
+            i += 2
+        }
+        return .mset(pairs)
+    }
+
+    /// `SCAN cursor [MATCH pattern] [COUNT n]`; COUNT defaults to 10 as in Redis.
+    private static func parseScan(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        guard let cursor = parseUInt64(args[1]) else { throw CommandError("ERR invalid cursor") }
+        var match: [UInt8]?
+        var count = 10
+        var i = 2
+        while i < args.count {
+            guard i + 1 < args.count else { throw .syntax }
+            let option = args[i]
+            let value = args[i + 1]
+            if asciiEqualsIgnoringCase(option, "match") {
+                match = value
+            } else if asciiEqualsIgnoringCase(option, "count") {
+                guard let n = parseRedisInt64(value) else { throw .notInteger }
+                guard n >= 1 else { throw .syntax }
+                count = Int(n)
+            } else {
+                throw .syntax
+            }
+            i += 2
+        }
+        return .scan(cursor: cursor, match: match, count: count)
+    }
+
+    /// `RID client-id seq command [args ...]`: the inner write runs at most
+    /// once per (client-id, seq). A read needs no session, so an inner read
+    /// is returned unwrapped and routed as a plain read.
+    private static func parseRID(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        guard !args[1].isEmpty else { throw CommandError("ERR RID client id must not be empty") }
+        guard let seq = parseUInt64(args[2]), seq >= 1 else {
+            throw CommandError("ERR RID sequence number must be an integer of at least 1")
+        }
+        let innerArgs = Array(args[3...])
+        let inner = try lookUp(innerArgs)
+        guard inner.isKeyValue, inner != .rid else {
+            throw CommandError("ERR RID cannot wrap '\(inner.rawValue)'")
+        }
+        let command = try parse(inner, innerArgs)
+        return command.isReadOnly ? command : .rid(clientID: args[1], seq: seq, command)
+    }
+
+    /// The command `args` names, with Redis's unknown-command and arity errors.
+    static func lookUp(_ args: [[UInt8]]) throws(CommandError) -> CommandName {
+        guard let name = CommandName(args[0]) else { throw .unknownCommand(args) }
+        guard name.acceptsArgumentCount(args.count) else { throw .wrongArity(name.rawValue) }
+        return name
+    }
+}
+
+extension CommandName {
+    /// Parsed into a `KVCommand` and applied by the state machine.
+    var isKeyValue: Bool {
+        switch self {
+        case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
+             .cas, .dbsize, .keys, .scan, .rid:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// A snapshot of this node's state for INFO; the daemon fills it when asked.
+public struct NodeInfo: Sendable, Equatable {
+    public var nodeID: Int
+    /// "leader", "follower" or "candidate".
+    public var role: String
+    /// 0 when no leader is known.
+    public var leaderID: Int
+    /// The ballot as `round.node`, e.g. "7.1".
+    public var ballot: String
+    public var commitIndex: UInt64
+    public var appliedIndex: UInt64
+    public var snapshotIndex: UInt64
+    public var walBytes: UInt64
+    /// Peers with a live connection, not counting this node.
+    public var peersUp: Int
+    /// False while this node is a catching-up learner (empty data directory).
+    public var isVoter: Bool
+    public var connectedClients: Int
+    public var uptimeSeconds: UInt64
+    public var clusterName: String
+    /// The client port, for INFO `tcp_port`; 0 when unknown.
+    public var tcpPort: Int
+    /// For INFO `process_id`; 0 when unknown.
+    public var processID: Int
+
+    public init(
+        nodeID: Int, role: String = "follower", leaderID: Int = 0, ballot: String = "0.0",
+        commitIndex: UInt64 = 0, appliedIndex: UInt64 = 0, snapshotIndex: UInt64 = 0,
+        walBytes: UInt64 = 0, peersUp: Int = 0, isVoter: Bool = true, connectedClients: Int = 0,
+        uptimeSeconds: UInt64 = 0, clusterName: String = "", tcpPort: Int = 0, processID: Int = 0
+    ) {
+        self.nodeID = nodeID
+        self.role = role
+        self.leaderID = leaderID
+        self.ballot = ballot
+        self.commitIndex = commitIndex
+        self.appliedIndex = appliedIndex
+        self.snapshotIndex = snapshotIndex
+        self.walBytes = walBytes
+        self.peersUp = peersUp
+        self.isVoter = isVoter
+        self.connectedClients = connectedClients
+        self.uptimeSeconds = uptimeSeconds
+        self.clusterName = clusterName
+        self.tcpPort = tcpPort
+        self.processID = processID
+    }
+}

@@ -1,0 +1,57 @@
+import KVStore
+import PaxosCore
+import Wire
+
+extension CommandRouter {
+    /// The RESP reply for how a `.write`, `.read` or `.localRead` ended.
+    /// The state machine already picks Redis's reply types (SET NX refused
+    /// is nil, EXISTS an integer, MGET an array with nils), so this only
+    /// maps them, plus the NOQUORUM/TIMEOUT outcomes of the log.
+    public func render(_ reply: ClientReply, for command: KVCommand, session: ClientSessionState) -> RESPValue {
+        switch reply {
+        case .result(let bytes):
+            guard let decoded = try? KVReply(decoding: bytes) else {
+                // Our own bytes: undecodable means a bug, but the client still gets an answer.
+                return .error("ERR internal error: undecodable reply to \(command.verb)")
+            }
+            return Self.respValue(decoded, version: session.protocolVersion)
+        case .noQuorum(let message):
+            return .error("NOQUORUM \(message)")
+        case .timeout(let message):
+            return .error("TIMEOUT \(message)")
+        }
+    }
+
+    /// A state-machine reply as RESP; nil is `$-1` in RESP2 and `_` in RESP3.
+    static func respValue(_ reply: KVReply, version: RESPVersion) -> RESPValue {
+        switch reply {
+        case .ok: return .simpleString("OK")
+        case .nil: return version == .resp3 ? .null : .bulk(nil)
+        case .integer(let n): return .integer(n)
+        case .bulk(let bytes): return .bulk(bytes)
+        case .array(let elements): return .array(elements.map { respValue($0, version: version) })
+        case let .error(code, message): return .error("\(code) \(message)")
+        }
+    }
+}
+
+extension KVCommand {
+    /// The Redis command name, for messages.
+    var verb: String {
+        switch self {
+        case .set: return "set"
+        case .del: return "del"
+        case .mset: return "mset"
+        case .incrBy: return "incrby"
+        case .cas: return "cas"
+        case .multi: return "exec"
+        case .rid(_, _, let inner): return inner.verb
+        case .get: return "get"
+        case .mget: return "mget"
+        case .exists: return "exists"
+        case .dbsize: return "dbsize"
+        case .keys: return "keys"
+        case .scan: return "scan"
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import KVStore
+import Wire
+
+/// What the daemon does with one client request.
+public enum RouteDecision: Equatable, Sendable {
+    /// Answer at once with this value (PING, errors, HELLO, INFO, QUEUED, ...).
+    case reply(RESPValue)
+    /// Replicate through the log, then answer `CommandRouter.render(_:for:session:)` of the outcome.
+    case write(KVCommand)
+    /// A linearizable read through the read index, then `render`.
+    case read(KVCommand)
+    /// READONLY connection: answer from the local replica (possibly stale), then `render`.
+    case localRead(KVCommand)
+    /// Send this value, then close the connection (QUIT).
+    case replyAndClose(RESPValue)
+}
