@@ -1,1 +1,35 @@
-print("paxosd: not built yet")
+import Glibc
+import Runtime
+
+// paxosd --config FILE --id N [--log-level debug|info|warn|error]
+// Exit status: 0 after SIGTERM/SIGINT; 2 usage or config error; 3 data
+// directory locked or corrupt, a port that cannot be bound, or a fatal WAL
+// write/fdatasync error.
+
+let arguments: DaemonArguments
+switch DaemonArguments.parse(Array(CommandLine.arguments.dropFirst())) {
+case .run(let parsed):
+    arguments = parsed
+case .help:
+    print(DaemonArguments.usage)
+    exit(0)
+case .usageError(let message):
+    failAndExit("\(message)\n\(DaemonArguments.usage)", status: 2)
+}
+
+let config: ClusterConfig
+do {
+    config = try ClusterConfig.load(path: arguments.configPath)
+} catch {
+    failAndExit("\(error)", status: 2)
+}
+
+SignalSource.ignoreSIGPIPE()
+let log = Log(node: arguments.id, minimumLevel: arguments.logLevel)
+do {
+    let node = try Node(config: config, id: arguments.id, log: log)
+    try node.run()
+} catch {
+    failAndExit(error.message, status: error.exitCode)
+}
+exit(0)

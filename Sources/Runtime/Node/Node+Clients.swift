@@ -1,0 +1,141 @@
+import Glibc
+import KVStore
+import PaxosCore
+import Wire
+
+/// The client port: accepting RESP connections, routing each command, and
+/// answering in request order per connection.
+extension Node {
+    func acceptClient(fd: CInt, from address: SocketAddress?) {
+        guard !isStopping, clients.count < maxClients else {
+            // Like Redis: say why, then hang up.
+            let refusal = Array("-ERR max number of clients reached\r\n".utf8)
+            _ = refusal.withUnsafeBytes { try? Posix.write(fd, $0) }
+            try? Posix.close(fd)
+            log.debug("client refused: connection limit", ["limit": maxClients])
+            return
+        }
+        try? Posix.setNoDelay(fd)
+        let connection = Connection(fd: fd, peer: address, loop: loop, flushQueue: flushQueue,
+                                    maxInputBytes: respLimits.maxRequestBytes + (1 << 20))
+        let client = ClientHandler(connection: connection, limits: respLimits, session: routing.makeSession())
+        let key = ObjectIdentifier(client)
+        clients[key] = client
+        connection.onInput = { [unowned self] _ in self.clientInput(client) }
+        connection.onClose = { [unowned self] _, _ in
+            self.clients[key] = nil
+            self.attention[key] = nil
+        }
+        do throws(IOError) {
+            try connection.start()
+        } catch {
+            connection.close(error: error)
+        }
+    }
+
+    private func clientInput(_ client: ClientHandler) {
+        client.absorbInput()
+        runCommands(of: client)
+    }
+
+    /// Runs the parsed commands of `client` until it has too many in the
+    /// core, runs out of input, or is closing.
+    private func runCommands(of client: ClientHandler) {
+        while client.isOpen, !client.isClosing, client.waitingCount < Self.maxPipelinedRequests {
+            if let held = client.heldRead {
+                guard client.writesInCore == 0 else { break }
+                client.heldRead = nil
+                read(held.command, isLocal: held.isLocal, for: client)
+                continue
+            }
+            guard let event = client.parser.next() else { break }
+            switch event {
+            case .command(let args):
+                run(args, for: client)
+            case .protocolError(let why):
+                // The parser's text already starts with "Protocol error: ".
+                reply(.error("ERR \(why)"), to: client)
+                client.isClosing = true
+                attention[ObjectIdentifier(client)] = client
+                log.debug("client protocol error", ["client": client.connection.peer.map { "\($0)" } ?? "?", "error": why])
+            }
+        }
+        if client.isOpen, !client.isClosing, client.waitingCount >= Self.maxPipelinedRequests, !client.isPausedForPipeline {
+            client.isPausedForPipeline = true
+            client.connection.pauseReading()
+        }
+    }
+
+    private func run(_ args: [[UInt8]], for client: ClientHandler) {
+        switch routing.route(args, session: client.session, status: { self.status() }) {
+        case .reply(let value):
+            reply(value, to: client)
+        case .replyAndClose(let value):
+            reply(value, to: client)
+            client.isClosing = true
+            attention[ObjectIdentifier(client)] = client
+        case .write(let command):
+            let id = nextRequestID()
+            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: true)
+            client.writesInCore += 1
+            step(.submit(Request(id: id, payload: command.encoded())))
+        case .read(let command):
+            read(command, isLocal: false, for: client)
+        case .localRead(let command):
+            read(command, isLocal: true, for: client)
+        }
+    }
+
+    /// A read waits for the connection's own earlier writes, so a pipelined
+    /// `SET k v; GET k` sees v as it does on Redis.
+    private func read(_ command: KVCommand, isLocal: Bool, for client: ClientHandler) {
+        guard client.writesInCore == 0 else {
+            client.heldRead = (command, isLocal)
+            return
+        }
+        if isLocal {
+            let result = replica.stateMachine.query(command.encoded())
+            reply(routing.render(.result(result), for: command, session: client.session), to: client)
+        } else {
+            let id = nextRequestID()
+            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: false)
+            step(.read(id, payload: command.encoded()))
+        }
+    }
+
+    private func reply(_ value: RESPValue, to client: ClientHandler) {
+        var bytes: [UInt8] = []
+        routing.encoder(for: client.session).append(value, to: &bytes)
+        client.enqueue(bytes)
+    }
+
+    /// Resumes connections whose pipeline drained. Done here, not while the
+    /// core's output is being delivered, so a step never runs inside another.
+    func serviceClients() {
+        guard !attention.isEmpty else { return }
+        for client in attention.values where client.isOpen {
+            if client.isPausedForPipeline && client.waitingCount < Self.maxPipelinedRequests / 2 {
+                client.isPausedForPipeline = false
+                client.connection.resumeReading()
+                runCommands(of: client)
+            } else if client.heldRead != nil && client.writesInCore == 0 {
+                runCommands(of: client)
+            }
+        }
+    }
+
+    /// Closes connections that asked to (QUIT, protocol error) once their
+    /// last reply is written.
+    func closeFinishedClients() {
+        guard !attention.isEmpty else { return }
+        for (key, client) in attention {
+            if !client.isOpen {
+                attention[key] = nil
+            } else if client.isClosing {
+                if client.hasNoRepliesPending && client.connection.output.isEmpty { client.connection.close() }
+            } else if !client.isPausedForPipeline && client.heldRead == nil {
+                attention[key] = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import KVStore
+import PaxosCore
+
+/// Feeding the core and executing its outputs, in the order the core
+/// requires: persist, then send, then reply.
+extension Node {
+    /// One input through the core, and its output executed.
+    func step(_ input: Input) {
+        let output = replica.step(input)
+        execute(output)
+    }
+
+    func tick() {
+        step(.tick(nowMs: Clock.monotonicMs(), wallMs: Clock.wallMs()))
+    }
+
+    /// The WAL's sync thread made more records durable (group commit).
+    func walProgressed() {
+        _ = try? Posix.drainEventFD(wal.completionFD)
+        step(.persisted(count: wal.durableCount))
+    }
+
+    func nextRequestID() -> RequestID {
+        nextSerial += 1
+        return RequestID(origin: me.id, serial: nextSerial)
+    }
+
+    private func execute(_ output: Output) {
+        // Appending is cheap; the core already holds back every message
+        // that needs these records durable.
+        wal.append(output.persist)
+        for envelope in output.messages { peers.send(envelope) }
+        for (id, reply) in output.replies { deliver(reply, to: id) }
+        for event in output.events { log.coreEvent(event) }
+    }
+
+    /// Hands a reply to the connection waiting for it; a connection that
+    /// closed meanwhile just drops it.
+    private func deliver(_ reply: ClientReply, to id: RequestID) {
+        guard let target = waiting.removeValue(forKey: id) else {
+            log.debug("reply for an unknown request", ["id": id])
+            return
+        }
+        let client = target.client
+        guard client.isOpen else { return }
+        let value = routing.render(reply, for: target.command, session: client.session)
+        var bytes: [UInt8] = []
+        routing.encoder(for: client.session).append(value, to: &bytes)
+        client.fill(target.sequence, with: bytes)
+        if target.isWrite { client.writesInCore -= 1 }
+        if client.isPausedForPipeline || client.isClosing || client.heldRead != nil {
+            attention[ObjectIdentifier(client)] = client
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Glibc
+import PaxosCore
+import Storage
+
+/// Opening what the node needs before its loop runs; each failure becomes a
+/// `NodeStartError` with the exit status `paxosd` uses.
+extension Node {
+    struct OpenedStorage {
+        var directory: DataDirectory
+        var wal: WriteAheadLog
+        var recovered: RecoveredState
+    }
+
+    /// Takes the data directory's lock, then recovers the WAL. A WAL write
+    /// or fdatasync error later is fatal: logged, exit 3, never retried.
+    static func openStorage(_ path: String, log: Log) throws(NodeStartError) -> OpenedStorage {
+        let directory: DataDirectory
+        do {
+            directory = try DataDirectory.open(path)
+        } catch {
+            throw NodeStartError("\(error)", exitCode: 3)
+        }
+        let options = WALOptions(onFatalError: { message in
+            log.error("fatal: \(message)")
+            exit(3)
+        })
+        do {
+            let (wal, recovered) = try WriteAheadLog.open(directory: path, options: options)
+            return OpenedStorage(directory: directory, wal: wal, recovered: recovered)
+        } catch {
+            directory.close()
+            throw NodeStartError("\(error)", exitCode: 3)
+        }
+    }
+
+    /// Raises RLIMIT_NOFILE for `maxConnections` clients plus what the node
+    /// itself holds, and returns how many clients it can really serve.
+    static func raiseFileLimit(for maxConnections: Int, log: Log) -> Int {
+        // Peers, listeners, WAL segments, epoll, eventfds, stdio, with room to spare.
+        let reserved = 64
+        let wanted = UInt64(maxConnections + reserved)
+        let limit = Posix.raiseOpenFileLimit(to: wanted)
+        let holdable = max(1, Int(clamping: limit) - reserved)
+        if holdable < maxConnections {
+            log.warn("open file limit too low for max_connections", ["limit": limit, "max_connections": maxConnections,
+                                                                     "clients": holdable])
+        } else {
+            log.info("open file limit", ["limit": limit, "clients": maxConnections])
+        }
+        return min(maxConnections, holdable)
+    }
+
+    static func resolvePeers(_ config: ClusterConfig, except id: NodeID) throws(NodeStartError) -> [NodeID: SocketAddress] {
+        var addresses: [NodeID: SocketAddress] = [:]
+        for node in config.nodes where node.id != id {
+            do throws(IOError) {
+                addresses[node.id] = try SocketAddress(resolving: node.peer)
+            } catch {
+                throw NodeStartError("\(config.path): node \(node.id) peer address \(node.peer): \(error)", exitCode: 2)
+            }
+        }
+        return addresses
+    }
+
+    static func listen(_ name: String, _ address: HostPort, loop: EventLoop, log: Log) throws(NodeStartError) -> Listener {
+        do throws(IOError) {
+            let socketAddress = try SocketAddress(resolving: address)
+            return try Listener(name: name, address: socketAddress, loop: loop, log: log)
+        } catch {
+            throw NodeStartError("cannot listen on \(name) address \(address): \(error)", exitCode: 3)
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Glibc
+import KVStore
+import PaxosCore
+import Storage
+import Wire
+
+/// One `paxosd`: the consensus core, its write-ahead log, the peer links
+/// and the client port, all driven by one event loop thread. The core
+/// decides; the node only executes its outputs in order (persist, send,
+/// reply) and feeds it ticks, peer messages, client requests and WAL
+/// durability.
+public final class Node {
+    let config: ClusterConfig
+    let me: NodeConfig
+    let log: Log
+    let loop: EventLoop
+    let flushQueue = FlushQueue()
+    let dataDirectory: DataDirectory
+    let wal: WriteAheadLog
+    var replica: Replica<KVStateMachine>
+    let peers: PeerNetwork
+    let clientListener: Listener
+    let routing: ClientRouting
+    let respLimits: RESPLimits
+    /// Client connections at most (the config's, lowered to what the fd limit allows).
+    let maxClients: Int
+
+    // Client requests in the core, by id: where the reply goes.
+    var waiting: [RequestID: WaitingRequest] = [:]
+    var clients: [ObjectIdentifier: ClientHandler] = [:]
+    /// Connections to look at in `beforeSleep`: closing ones, paused ones that may resume.
+    var attention: [ObjectIdentifier: ClientHandler] = [:]
+    /// Serials never repeat across restarts: each incarnation starts at its wall-clock ms × 10^6.
+    var nextSerial: UInt64
+    var tickTimer: TimerID?
+    var signals: SignalSource?
+    var isStopping = false
+
+    static let tickIntervalMs: UInt64 = 10
+    /// Requests of one connection in the core at most; it stops being read beyond that.
+    static let maxPipelinedRequests = 1_024
+
+    /// Opens the data directory (taking its lock), recovers the log, binds
+    /// both ports and starts dialing peers. Throws `NodeStartError`.
+    public init(config: ClusterConfig, id: NodeID, log: Log) throws(NodeStartError) {
+        guard let me = config.node(id) else {
+            throw NodeStartError("\(config.path): no [node.\(id)] section for --id \(id)", exitCode: 2)
+        }
+        self.config = config
+        self.me = me
+        self.log = log
+        let opened = try Self.openStorage(me.data, log: log)
+        dataDirectory = opened.directory
+        wal = opened.wal
+        let tuning = config.tuning
+        let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions)
+        replica = Replica(config: tuning.makeCoreConfig(id: id, members: config.members), stateMachine: machine,
+                          recovered: opened.recovered)
+        nextSerial = Clock.wallMs() &* 1_000_000
+        routing = ClientRouting(config: config)
+        respLimits = RESPLimits(maxBulkBytes: tuning.maxRequestBytes, maxRequestBytes: tuning.maxRequestBytes)
+        maxClients = Self.raiseFileLimit(for: tuning.maxConnections, log: log)
+        do throws(NodeStartError) {
+            do throws(IOError) {
+                loop = try EventLoop()
+            } catch {
+                throw NodeStartError("cannot create the event loop: \(error)", exitCode: 3)
+            }
+            let peerAddresses = try Self.resolvePeers(config, except: id)
+            let peerListener = try Self.listen("peer", me.peer, loop: loop, log: log)
+            clientListener = try Self.listen("client", me.client, loop: loop, log: log)
+            peers = PeerNetwork(config: config, selfID: id, peerAddresses: peerAddresses, listener: peerListener,
+                                loop: loop, flushQueue: flushQueue, log: log)
+        } catch {
+            wal.close()
+            dataDirectory.close()
+            throw error
+        }
+        logStart(recovered: opened.recovered)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down cleanly.
+    public func run() throws(NodeStartError) {
+        do throws(IOError) {
+            try loop.register(wal.completionFD, interest: .readable) { [unowned self] _ in self.walProgressed() }
+            signals = try SignalSource(signals: [SIGTERM, SIGINT], loop: loop) { [unowned self] signal in
+                self.stop(signal: signal)
+            }
+        } catch {
+            throw NodeStartError("cannot start the event loop: \(error)", exitCode: 3)
+        }
+        peers.onMessage = { [unowned self] from, message in self.step(.receive(from: from, message)) }
+        clientListener.onAccept = { [unowned self] fd, address in self.acceptClient(fd: fd, from: address) }
+        loop.beforeSleep = { [unowned self] in self.beforeSleep() }
+        tick()
+        tickTimer = loop.schedule(afterMs: Self.tickIntervalMs, repeatingEveryMs: Self.tickIntervalMs) { [unowned self] in
+            self.tick()
+        }
+        peers.start()
+        do throws(IOError) {
+            try loop.run()
+        } catch {
+            log.error("event loop failed", ["error": error])
+            shutDown()
+            throw NodeStartError("event loop failed: \(error)", exitCode: 3)
+        }
+        shutDown()
+    }
+
+    /// SIGTERM/SIGINT: stop accepting and leave the loop; `run` then closes the WAL.
+    private func stop(signal: CInt) {
+        guard !isStopping else { return }
+        isStopping = true
+        log.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT", "role": replica.role.rawValue])
+        clientListener.close()
+        loop.stop()
+    }
+
+    /// Writes what replies it can, closes every connection, then lets the
+    /// WAL finish its in-flight fdatasync and closes it.
+    private func shutDown() {
+        if let tickTimer { loop.cancel(tickTimer) }
+        clientListener.close()
+        flushQueue.flushAll()
+        for client in clients.values { client.connection.close() }
+        peers.stop()
+        signals?.close()
+        if loop.interest(of: wal.completionFD) != nil { try? loop.unregister(wal.completionFD) }
+        wal.close()
+        dataDirectory.close()
+        log.info("stopped", ["applied": replica.applied, "durable_records": wal.durableCount])
+    }
+
+    private func beforeSleep() {
+        serviceClients()
+        flushQueue.flushAll()
+        closeFinishedClients()
+    }
+
+    /// What INFO shows.
+    func status() -> NodeStatus {
+        NodeStatus(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot,
+                   promised: replica.promised, commitIndex: replica.commitIndex, appliedIndex: replica.applied,
+                   snapshotIndex: replica.snapshotIndex, walBytes: wal.walBytes, peersUp: peers.peersUp,
+                   isVoter: replica.isVoter, connectedClients: clients.count)
+    }
+
+    private func logStart(recovered: RecoveredState) {
+        log.info("started", ["peer": me.peer, "client": me.client, "data": me.data, "members": config.members.count,
+                             "promised": recovered.promised, "snapshot": recovered.snapshotIndex,
+                             "accepted_slots": recovered.accepted.count])
+        if !replica.isVoter {
+            // Rule 9: it may have forgotten promises; it votes only once that is safe.
+            log.info("empty data directory: non-voting learner until caught up (or until the cluster is new)")
+        }
+    }
+}

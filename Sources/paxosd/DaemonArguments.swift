@@ -1,0 +1,57 @@
+import Glibc
+import Runtime
+
+/// The command line of `paxosd`.
+struct DaemonArguments {
+    var configPath: String
+    var id: Int
+    var logLevel: LogLevel
+
+    enum Outcome {
+        case run(DaemonArguments)
+        case help
+        case usageError(String)
+    }
+
+    static let usage = """
+        usage: paxosd --config FILE --id N [--log-level debug|info|warn|error]
+          --config FILE     cluster config (e.g. config/cluster3.conf)
+          --id N            this node's id, a [node.N] section of the config
+          --log-level L     debug, info (default), warn or error
+        """
+
+    static func parse(_ args: [String]) -> Outcome {
+        var configPath: String?
+        var id: Int?
+        var level = LogLevel.info
+        var i = 0
+        while i < args.count {
+            let flag = args[i]
+            if flag == "--help" || flag == "-h" { return .help }
+            guard i + 1 < args.count else { return .usageError("missing value after \(flag)") }
+            let value = args[i + 1]
+            switch flag {
+            case "--config": configPath = value
+            case "--id":
+                guard let n = Int(value), (1...255).contains(n) else { return .usageError("--id must be 1...255, got '\(value)'") }
+                id = n
+            case "--log-level":
+                guard let parsed = LogLevel(name: value) else { return .usageError("unknown log level '\(value)'") }
+                level = parsed
+            default:
+                return .usageError("unknown option '\(flag)'")
+            }
+            i += 2
+        }
+        guard let configPath else { return .usageError("--config is required") }
+        guard let id else { return .usageError("--id is required") }
+        return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level))
+    }
+}
+
+/// Prints `paxosd: <message>` to stderr and exits.
+func failAndExit(_ message: String, status: Int32) -> Never {
+    let line = Array("paxosd: \(message)\n".utf8)
+    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(status)
+}
