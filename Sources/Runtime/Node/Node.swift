@@ -20,7 +20,7 @@ public final class Node {
     var replica: Replica<KVStateMachine>
     let peers: PeerNetwork
     let clientListener: Listener
-    let routing: ClientRouting
+    var routing: ClientRouting
     let respLimits: RESPLimits
     /// Client connections at most (the config's, lowered to what the fd limit allows).
     let maxClients: Int
@@ -57,7 +57,7 @@ public final class Node {
         replica = Replica(config: tuning.makeCoreConfig(id: id, members: config.members), stateMachine: machine,
                           recovered: opened.recovered)
         nextSerial = Clock.wallMs() &* 1_000_000
-        routing = ClientRouting(config: config)
+        routing = ClientRouting(config: config, clientPort: Int(me.client.port))
         respLimits = RESPLimits(maxBulkBytes: tuning.maxRequestBytes, maxRequestBytes: tuning.maxRequestBytes)
         maxClients = Self.raiseFileLimit(for: tuning.maxConnections, log: log)
         do throws(NodeStartError) {
