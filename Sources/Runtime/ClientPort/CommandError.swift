@@ -11,7 +11,9 @@ struct CommandError: Error, Equatable {
     /// As Redis: the name as typed, then up to 128 bytes of quoted arguments.
     static func unknownCommand(_ args: [[UInt8]]) -> CommandError {
         var rest = ""
-        for arg in args.dropFirst() where rest.utf8.count < 128 {
+        for arg in args.dropFirst() {
+            // Bounded by the text, not by the argument count a client chose.
+            guard rest.utf8.count < 128 else { break }
             rest += "'\(printable(arg, limit: 128 - rest.utf8.count))' "
         }
         return CommandError("ERR unknown command '\(printable(args[0]))', with args beginning with: \(rest)")

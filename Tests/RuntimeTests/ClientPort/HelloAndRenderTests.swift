@@ -35,6 +35,13 @@ struct HelloAndRenderTests {
         #expect(h.session.protocolVersion == .resp2)
     }
 
+    @Test("HELLO SETNAME names the connection for CLIENT GETNAME")
+    func helloSetName() {
+        let h = RouterHarness()
+        guard case .reply(.map) = h.send("hello", "2", "setname", "job-7") else { Issue.record("no map"); return }
+        #expect(h.send("CLIENT", "GETNAME") == .reply(.bulk(b("job-7"))))
+    }
+
     @Test("nil renders as $-1 in RESP2 and _ in RESP3; other replies the same in both")
     func nilReplies() {
         let h = RouterHarness()
