@@ -1,1 +1,17 @@
-print("kvctl: not built yet")
+// kvctl: the command-line client (DESIGN.md Part 1, `kvctl`).
+import Glibc
+import Runtime
+
+// A server that drops the connection must not kill us with SIGPIPE.
+SignalSource.ignoreSIGPIPE()
+
+let parser = KvctlArgumentParser(environmentEndpoints: environment("PAXOSKV_ENDPOINTS"))
+let exitCode: KvctlExitCode
+do {
+    let invocation = try parser.parse(rawArguments())
+    exitCode = try run(invocation)
+} catch {
+    Output.error(error.description)
+    exitCode = error.exitCode
+}
+exit(exitCode.rawValue)

@@ -1,0 +1,30 @@
+import Runtime
+
+/// Runs one parsed command line; a failure carries its exit status.
+func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
+    if case .help(let topic) = invocation.command {
+        Output.text(topic.map(KvctlHelp.text(for:)) ?? KvctlHelp.overview)
+        return .ok
+    }
+    let endpoints = try KvctlEndpoints.resolve(invocation.target, environmentPassword: environment("PAXOSKV_PASSWORD"))
+    switch invocation.command {
+    case .status:
+        return runStatus(endpoints, timeoutSeconds: invocation.timeoutSeconds)
+    case .bench(let options):
+        return runBench(options, endpoints, timeoutSeconds: invocation.timeoutSeconds)
+    default:
+        // Start at a random endpoint: spreads single commands over the nodes.
+        let client = KvctlClient(endpoints: endpoints.addresses, password: endpoints.password,
+                                 timeoutSeconds: invocation.timeoutSeconds,
+                                 attemptSeconds: attemptSeconds(invocation.timeoutSeconds),
+                                 startIndex: Int.random(in: 0..<endpoints.nodes.count))
+        defer { client.close() }
+        return try runKeyCommand(invocation.command, client)
+    }
+}
+
+/// One attempt may take half the deadline (at least 2 s, the server's own
+/// request timeout decides most cases), so a paused node leaves time to fail over.
+func attemptSeconds(_ timeoutSeconds: Double) -> Double {
+    min(timeoutSeconds, max(2, timeoutSeconds / 2))
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Runs a local PaxosKV cluster from config/cluster3.conf or config/cluster5.conf
+# (DESIGN.md Part 1, "Scripts"). Logs and pid files live in run/, data in data/.
+# Only the processes named in run/nodeN.pid are ever signalled, and only
+# while that pid still runs paxosd with that --id.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN="$ROOT/run"
+START_DEADLINE_S="${PAXOSKV_START_DEADLINE_S:-20}"
+STOP_DEADLINE_S="${PAXOSKV_STOP_DEADLINE_S:-10}"
+
+usage() {
+    cat <<'EOF'
+usage: scripts/cluster.sh COMMAND
+
+  start [3|5]   build release binaries if needed, start the nodes of
+                config/clusterN.conf (default 3) in the background, wait
+                until a leader is elected and print `kvctl status`
+  stop          SIGTERM every node and wait for it to exit
+  status        which nodes run (pid, running/paused), then `kvctl status`
+  kill ID       SIGKILL node ID (a crash: kill -9)
+  restart ID    start node ID again (stopping it first if it runs)
+  pause ID      SIGSTOP node ID
+  resume ID     SIGCONT node ID
+  wipe          stop, then delete data/ and run/
+
+Logs: run/nodeN.log; pid files: run/nodeN.pid. Set PAXOSKV_BIN_DIR to use
+prebuilt binaries instead of building them.
+EOF
+}
+
+die() {
+    echo "cluster.sh: $*" >&2
+    exit 2
+}
+
+# The config the cluster was started with (remembered in run/config).
+config_file() {
+    if [[ -f "$RUN/config" ]]; then
+        cat "$RUN/config"
+    else
+        echo "$ROOT/config/cluster3.conf"
+    fi
+}
+
+node_ids() {
+    sed -n 's/^[[:space:]]*\[node\.\([0-9][0-9]*\)\][[:space:]]*\(#.*\)\{0,1\}$/\1/p' "$1"
+}
+
+bin_dir() {
+    if [[ -n "${PAXOSKV_BIN_DIR:-}" ]]; then
+        echo "$PAXOSKV_BIN_DIR"
+    else
+        echo "$ROOT/.build/release"
+    fi
+}
+
+# Builds paxosd and kvctl unless both exist and are newer than every source file.
+build_if_needed() {
+    local dir
+    dir="$(bin_dir)"
+    if [[ -n "${PAXOSKV_BIN_DIR:-}" ]]; then
+        [[ -x "$dir/paxosd" && -x "$dir/kvctl" ]] || die "PAXOSKV_BIN_DIR=$dir has no paxosd and kvctl"
+        return
+    fi
+    if [[ -x "$dir/paxosd" && -x "$dir/kvctl" ]] &&
+        [[ -z "$(find "$ROOT/Sources" "$ROOT/Package.swift" -newer "$dir/paxosd" -print -quit)" ]] &&
+        [[ -z "$(find "$ROOT/Sources" "$ROOT/Package.swift" -newer "$dir/kvctl" -print -quit)" ]]; then
+        return
+    fi
+    echo "cluster.sh: building release binaries (swift build -c release)..." >&2
+    (cd "$ROOT" && swift build -c release --product paxosd && swift build -c release --product kvctl) >&2 ||
+        die "build failed"
+}
+
+kvctl() {
+    "$(bin_dir)/kvctl" --config "$(config_file)" "$@"
+}
+
+pid_file() { echo "$RUN/node$1.pid"; }
+
+# The pid of node ID when its pid file names a live paxosd started with
+# --id ID; nothing (and status 1) otherwise, so a reused pid is never touched.
+live_pid() {
+    local id="$1" file pid
+    file="$(pid_file "$id")"
+    [[ -f "$file" ]] || return 1
+    pid="$(cat "$file")"
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+    [[ -r "/proc/$pid/comm" && "$(cat "/proc/$pid/comm" 2>/dev/null)" == "paxosd" ]] || return 1
+    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qx -- "$id" || return 1
+    echo "$pid"
+}
+
+# "paused" for a stopped process (state T), else "running".
+process_state() {
+    local state
+    state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null || true)"
+    if [[ "$state" == "T" ]]; then echo paused; else echo running; fi
+}
+
+check_id() {
+    local id="$1" conf
+    conf="$(config_file)"
+    [[ "$id" =~ ^[0-9]+$ ]] || die "node ID must be a number, got '$id'"
+    node_ids "$conf" | grep -qx -- "$id" || die "no node $id in $conf"
+}
+
+start_node() {
+    local id="$1" conf pid
+    conf="$(config_file)"
+    if pid="$(live_pid "$id")"; then
+        echo "node $id already runs (pid $pid)"
+        return
+    fi
+    mkdir -p "$RUN"
+    echo "--- $(date -u +%Y-%m-%dT%H:%M:%SZ) cluster.sh starts node $id" >>"$RUN/node$id.log"
+    # setsid: the node outlives this shell and a Ctrl-C in the terminal.
+    setsid "$(bin_dir)/paxosd" --config "$conf" --id "$id" >>"$RUN/node$id.log" 2>&1 </dev/null &
+    echo $! >"$(pid_file "$id")"
+    echo "started node $id (pid $!, log run/node$id.log)"
+}
+
+# SIGTERM node ID and wait; SIGKILL only if it outlives the deadline.
+stop_node() {
+    local id="$1" pid waited=0
+    pid="$(live_pid "$id")" || {
+        rm -f "$(pid_file "$id")"
+        return
+    }
+    kill -TERM "$pid"
+    kill -CONT "$pid" 2>/dev/null || true # a paused node must run to see SIGTERM
+    while kill -0 "$pid" 2>/dev/null && ((waited < STOP_DEADLINE_S * 10)); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null && live_pid "$id" >/dev/null; then
+        echo "node $id (pid $pid) still runs after ${STOP_DEADLINE_S}s: SIGKILL" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$(pid_file "$id")"
+    echo "stopped node $id"
+}
+
+signal_node() {
+    local id="$1" signal="$2" pid
+    pid="$(live_pid "$id")" || die "node $id is not running (no live paxosd in run/node$id.pid)"
+    kill "-$signal" "$pid"
+}
+
+# Waits until `kvctl status` sees a leader (it exits 0 then) or the deadline passes.
+wait_for_leader() {
+    local deadline=$((SECONDS + START_DEADLINE_S)) id
+    while ((SECONDS < deadline)); do
+        if kvctl --timeout 1 status >/dev/null 2>&1; then
+            return 0
+        fi
+        for id in $(node_ids "$(config_file)"); do
+            if [[ -f "$(pid_file "$id")" ]] && ! live_pid "$id" >/dev/null; then
+                echo "cluster.sh: node $id exited; the end of run/node$id.log:" >&2
+                tail -n 5 "$RUN/node$id.log" >&2 || true
+                rm -f "$(pid_file "$id")"
+            fi
+        done
+        sleep 0.5
+    done
+    return 1
+}
+
+cmd_start() {
+    local size="${1:-3}" conf id
+    [[ "$size" == 3 || "$size" == 5 ]] || die "start takes 3 or 5, got '$size'"
+    conf="$ROOT/config/cluster$size.conf"
+    [[ -f "$conf" ]] || die "missing $conf"
+    if [[ -f "$RUN/config" && "$(cat "$RUN/config")" != "$conf" ]]; then
+        for id in $(node_ids "$(config_file)"); do
+            if live_pid "$id" >/dev/null; then die "a cluster from $(cat "$RUN/config") runs: stop it first"; fi
+        done
+    fi
+    build_if_needed
+    mkdir -p "$RUN"
+    echo "$conf" >"$RUN/config"
+    for id in $(node_ids "$conf"); do start_node "$id"; done
+    if wait_for_leader; then
+        kvctl status
+    else
+        kvctl --timeout 1 status || true
+        echo "cluster.sh: no leader within ${START_DEADLINE_S}s (logs in run/)" >&2
+        exit 1
+    fi
+}
+
+cmd_stop() {
+    local id
+    for id in $(node_ids "$(config_file)"); do stop_node "$id"; done
+}
+
+cmd_status() {
+    local id pid
+    for id in $(node_ids "$(config_file)"); do
+        if pid="$(live_pid "$id")"; then
+            echo "node $id: $(process_state "$pid") (pid $pid)"
+        else
+            echo "node $id: not running"
+        fi
+    done
+    if [[ -x "$(bin_dir)/kvctl" ]]; then
+        echo
+        kvctl --timeout 1 status || true
+    fi
+}
+
+main() {
+    local command="${1:-}"
+    [[ $# -gt 0 ]] && shift
+    case "$command" in
+    start)
+        [[ $# -le 1 ]] || die "start takes at most one argument (3 or 5)"
+        cmd_start "$@"
+        ;;
+    stop | status | wipe)
+        [[ $# -eq 0 ]] || die "$command takes no arguments"
+        case "$command" in
+        stop) cmd_stop ;;
+        status) cmd_status ;;
+        wipe)
+            cmd_stop
+            rm -rf "$ROOT/data" "$RUN"
+            echo "removed data/ and run/"
+            ;;
+        esac
+        ;;
+    kill | restart | pause | resume)
+        [[ $# -eq 1 ]] || die "$command takes a node ID"
+        check_id "$1"
+        case "$command" in
+        kill)
+            signal_node "$1" KILL
+            rm -f "$(pid_file "$1")"
+            echo "killed node $1 (SIGKILL)"
+            ;;
+        restart)
+            [[ -x "$(bin_dir)/paxosd" ]] || die "no paxosd binary in $(bin_dir): run 'scripts/cluster.sh start' first"
+            stop_node "$1"
+            start_node "$1"
+            ;;
+        pause)
+            signal_node "$1" STOP
+            echo "paused node $1 (SIGSTOP)"
+            ;;
+        resume)
+            signal_node "$1" CONT
+            echo "resumed node $1 (SIGCONT)"
+            ;;
+        esac
+        ;;
+    -h | --help | help)
+        usage
+        ;;
+    "")
+        usage >&2
+        exit 2
+        ;;
+    *)
+        echo "cluster.sh: unknown command '$command'" >&2
+        usage >&2
+        exit 2
+        ;;
+    esac
+}
+
+main "$@"
