@@ -30,5 +30,6 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PaxosCore"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire"]),
     ]
 )

@@ -55,3 +55,13 @@ func failAndExit(_ message: String, status: Int32) -> Never {
     _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     exit(status)
 }
+
+/// A parent may have left SIGTERM/SIGINT blocked (posix_spawn and fork
+/// inherit the mask, test runners block them); the daemon must see them.
+func unblockStopSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGTERM)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}

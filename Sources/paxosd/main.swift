@@ -25,6 +25,7 @@ do {
 }
 
 SignalSource.ignoreSIGPIPE()
+unblockStopSignals()
 let log = Log(node: arguments.id, minimumLevel: arguments.logLevel)
 do {
     let node = try Node(config: config, id: arguments.id, log: log)
