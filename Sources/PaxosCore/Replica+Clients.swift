@@ -32,6 +32,7 @@ extension Replica {
                 proposeQueued()
             } else if let leader = reachableLeader {
                 p.isHandedOff = true
+                p.handedTo = leader
                 pending[id] = p
                 send(.forward(request), to: leader)
             } else {
@@ -62,20 +63,27 @@ extension Replica {
 
     mutating func onForward(from: NodeID, _ request: Request) {
         // Network duplicates must never propose a request twice.
-        guard seenForwards[request.id] == nil else { return }
+        if let seen = seenForwards[request.id] {
+            if seen.isRejected { send(.forwardRejected(request.id), to: from) }
+            return
+        }
         guard role == .leader, phase1 == nil else {
+            seenForwards[request.id] = (nowMs, true)
             send(.forwardRejected(request.id), to: from)
             return
         }
-        seenForwards[request.id] = nowMs
+        seenForwards[request.id] = (nowMs, false)
         queuedWrites.append(request)
         proposeQueued()
     }
 
     mutating func onForwardRejected(from: NodeID, _ id: RequestID) {
-        guard var p = pending[id], case .write = p.kind, p.isHandedOff else { return }
-        // The receiver never proposed it: parking it again is safe.
+        // Only the node we handed it to can take it back (a duplicate of an
+        // older rejection must not undo a later hand-off or a local proposal).
+        guard var p = pending[id], case .write = p.kind, p.isHandedOff, p.handedTo == from else { return }
+        // The receiver never proposed it and never will: parking it again is safe.
         p.isHandedOff = false
+        p.handedTo = 0
         pending[id] = p
         waitingForLeader.append(id)
     }
@@ -109,6 +117,6 @@ extension Replica {
         lastForwardPruneMs = nowMs
         let keepMs = 4 * config.requestTimeoutMs
         let forgetBefore = nowMs > keepMs ? nowMs - keepMs : 0
-        seenForwards = seenForwards.filter { $0.value >= forgetBefore }
+        seenForwards = seenForwards.filter { $0.value.atMs >= forgetBefore }
     }
 }

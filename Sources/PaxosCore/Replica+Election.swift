@@ -132,7 +132,7 @@ extension Replica {
     mutating func onStatus(from: NodeID, _ status: Status) {
         peerStatus[from] = status
         // A peer that applied further proves those slots chosen.
-        if status.commit > commitIndex { raiseCommit(to: status.commit) }
+        if status.commit > commitIndex { learnExternalCommit(status.commit) }
     }
 
     /// Rule 9: a node that started with no durable state votes only once

@@ -20,6 +20,17 @@ extension Replica {
         raiseCommit(to: index)
     }
 
+    /// Another node (not the leader we follow) proves slots chosen. A leader
+    /// that learns of slots chosen beyond its own commit point has been
+    /// superseded by a higher ballot: it steps down before it could advertise
+    /// that commit point with its own ballot over values it accepted there.
+    mutating func learnExternalCommit(_ index: Slot) {
+        if role == .leader, index > commitIndex {
+            stepDown(reason: "slots up to \(index) were chosen without us")
+        }
+        raiseCommit(to: index)
+    }
+
     mutating func raiseCommit(to index: Slot) {
         if index > commitIndex { commitIndex = index }
         applyChosen()
@@ -99,11 +110,12 @@ extension Replica {
         }
         fetchSentAtMs = nil
         // The sender applied these, so every slot up to them is chosen.
-        raiseCommit(to: highest)
+        learnExternalCommit(highest)
     }
 
     mutating func onSnapshot(from: NodeID, index: Slot, data: [UInt8]) {
         guard index > applied else { return }
+        if role == .leader { stepDown(reason: "a snapshot beyond our log arrived") }
         do {
             try stateMachine.restore(from: data)
         } catch {

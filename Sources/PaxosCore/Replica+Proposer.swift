@@ -96,8 +96,10 @@ extension Replica {
         precondition(proposals[slot] == nil, "two proposals for one slot in one ballot")
         proposals[slot] = Proposal(value: value, sentAtMs: nowMs)
         nextSlot = max(nextSlot, slot + 1)
-        for request in value.requests where request.id.origin == config.id {
+        let me = config.id
+        for request in value.requests where request.id.origin == me {
             pending[request.id]?.isHandedOff = true
+            pending[request.id]?.handedTo = me
         }
         broadcast(.accept(ballot: ballot, slot: slot, value: value, commit: commitIndex), includingSelf: true)
     }
@@ -153,9 +155,9 @@ extension Replica {
                 taken += 1
             }
             lastProposedTimeMs = max(lastProposedTimeMs, wallMs, lastLogTimeMs)
-            // Our phase 1 covers every slot from its start, so a slot someone
-            // else's catch-up moved us past is simply skipped.
-            nextSlot = max(nextSlot, applied + 1)
+            // A leader never proposes into its own commit point (a leader whose
+            // commit point others moved has stepped down).
+            precondition(nextSlot > commitIndex, "proposing at or below the commit point")
             propose(slot: nextSlot, .batch(timeMs: lastProposedTimeMs, requests: batch))
         }
         if taken > 0 { queuedWrites.removeFirst(taken) }
@@ -175,6 +177,7 @@ extension Replica {
             if request.id.origin == config.id {
                 waitingForLeader.append(request.id)
             } else {
+                seenForwards[request.id] = (nowMs, true)
                 send(.forwardRejected(request.id), to: request.id.origin)
             }
         }

@@ -57,8 +57,9 @@ public struct Replica<SM: StateMachine> {
     /// Set only by the `reuse-ballot` defect.
     var reusedBallot: Ballot? = nil
     var candidateSinceMs: UInt64 = 0
-    /// Forwarded requests already taken, so a duplicated message never proposes twice.
-    var seenForwards: [RequestID: UInt64] = [:]
+    /// Forwarded requests already decided here, so a duplicated message never
+    /// proposes twice and a rejection, once sent, stays true.
+    var seenForwards: [RequestID: (atMs: UInt64, isRejected: Bool)] = [:]
     var lastForwardPruneMs: UInt64 = 0
 
     // MARK: Reads
@@ -169,6 +170,8 @@ struct PendingRequest {
     var deadlineMs: UInt64
     /// A write handed to a leader (or proposed here) may still be applied.
     var isHandedOff = false
+    /// The node it was handed to: only that node's rejection can undo the hand-off.
+    var handedTo: NodeID = 0
     var waitingSinceMs: UInt64
     /// Commit index a read waits for (set once a leader confirmed it).
     var readIndex: Slot? = nil

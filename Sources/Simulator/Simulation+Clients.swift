@@ -62,8 +62,8 @@ extension Simulation {
         if let client = clientBusy.first(where: { $0.value == opIndex })?.key {
             clientBusy[client] = nil
             queue.push(.clientNext(client), at: now + rng.u64(in: 0...5))
-        } else if case .ok = op.outcome {
-            // Only the probe runs without a client.
+        } else if settling, case .ok = op.outcome {
+            // Only the probe runs without a client while settling.
             probeSucceeded = true
         }
     }

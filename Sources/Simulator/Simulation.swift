@@ -166,8 +166,8 @@ public struct Simulation {
 
     mutating func check(_ id: NodeID, _ out: Output, _ replica: Replica<SimStateMachine>) throws {
         for (slot, value) in out.applied {
-            try checker.applied(node: id, slot: slot, value: value, at: now)
             tracer.note("n\(id) applies slot \(slot) \(SimTracer.describe(value))", at: now)
+            try checker.applied(node: id, slot: slot, value: value, at: now)
         }
         counters.slotsChosen = Int(checker.lastSlot)
         var stateChanged = !out.applied.isEmpty
@@ -249,6 +249,16 @@ public struct Simulation {
     }
 
     mutating func makePartition() {
+        if rng.chance(0.35) {
+            // A bridge: one link cut, so some node still sees both sides.
+            let a = ids[rng.int(in: 0...(ids.count - 1))]
+            let others = ids.filter { $0 != a }
+            let b = others[rng.int(in: 0...(others.count - 1))]
+            counters.partitions += 1
+            cut = [[a, b], [b, a]]
+            tracer.note("link cut n\(a) <-> n\(b)", at: now)
+            return
+        }
         var sideA: [NodeID] = []
         if rng.chance(0.4), let leader = leaderID {
             sideA = [leader]
