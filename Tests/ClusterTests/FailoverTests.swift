@@ -13,7 +13,7 @@ extension ClusterSuite {
         /// leader comes back -TIMEOUT within a second instead of five.
         static let tuning = ["request_timeout_ms": 1_000, "heartbeat_ms": 50, "election_timeout_ms": 300]
 
-        @Test("elects one leader; a SET through a follower is read back through every node")
+        @Test("elects one leader; a SET through a follower is read back through every node; SIGTERM exits 0; a full restart keeps the data")
         func electAndReplicate() throws {
             let cluster = try TestCluster(size: 3, tuning: Self.tuning)
             defer { cluster.stopAll() }
@@ -39,6 +39,17 @@ extension ClusterSuite {
             for id in 1...3 {
                 #expect(cluster.processes[id]!.waitForExit(timeoutMs: 5_000) == 0, "node \(id):\n\(cluster.logs())")
             }
+
+            // Restart everything: acknowledged writes are still there.
+            try cluster.startAll()
+            let next = try #require(cluster.waitForLeader(among: [1, 2, 3], timeoutMs: 10_000), "no leader after restart: \(cluster.lastInfos)")
+            for id in 1...3 {
+                let reader = try cluster.client(id)
+                #expect(try reader.call("GET", "greeting") == .bulk("hello"), "node \(id)")
+                #expect(try reader.call("GET", "counter") == .bulk("20"), "node \(id)")
+            }
+            #expect(try cluster.client(next).call("INCR", "counter") == .integer(21))
+            cluster.stopAll()
             cluster.removeFiles()
         }
 
