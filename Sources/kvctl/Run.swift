@@ -14,17 +14,14 @@ func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
         return runBench(options, endpoints, timeoutSeconds: invocation.timeoutSeconds)
     default:
         // Start at a random endpoint: spreads single commands over the nodes.
+        // An attempt outlasts the server's request timeout: giving up first
+        // would turn its definite -NOQUORUM into "outcome unknown".
         let client = KvctlClient(endpoints: endpoints.addresses, password: endpoints.password,
                                  timeoutSeconds: invocation.timeoutSeconds,
-                                 attemptSeconds: attemptSeconds(invocation.timeoutSeconds),
+                                 attemptSeconds: min(invocation.timeoutSeconds, endpoints.requestTimeoutSeconds + 1),
+                                 writeRetryFloorSeconds: endpoints.writeRetryFloorSeconds,
                                  startIndex: Int.random(in: 0..<endpoints.nodes.count))
         defer { client.close() }
         return try runKeyCommand(invocation.command, client)
     }
-}
-
-/// One attempt may take half the deadline (at least 2 s, the server's own
-/// request timeout decides most cases), so a paused node leaves time to fail over.
-func attemptSeconds(_ timeoutSeconds: Double) -> Double {
-    min(timeoutSeconds, max(2, timeoutSeconds / 2))
 }

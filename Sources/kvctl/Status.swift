@@ -40,7 +40,7 @@ private func fetchInfo(_ address: HostPort, password: String?, timeoutSeconds: D
 private func shortReason(_ error: RESPClientError) -> String {
     switch error {
     case .connectFailed(_, let io): String(cString: strerrorText(io.errnoCode)).lowercased()
-    case .timedOut: "no answer in time (paused?)"
+    case .timedOut: "no answer in time: paused or overloaded?"
     case .closed: "closed the connection"
     case .protocolError(_, let why): why
     case .io(_, let io): io.description

@@ -8,12 +8,16 @@ public struct BenchRunner: Sendable {
     public var endpoints: [HostPort]
     public var password: String?
     public var timeoutSeconds: Double
+    /// As for single commands: a bit above the servers' request timeout.
+    public var attemptSeconds: Double
 
-    public init(options: BenchOptions, endpoints: [HostPort], password: String?, timeoutSeconds: Double) {
+    public init(options: BenchOptions, endpoints: [HostPort], password: String?, timeoutSeconds: Double,
+                attemptSeconds: Double) {
         self.options = options
         self.endpoints = endpoints
         self.password = password
         self.timeoutSeconds = timeoutSeconds
+        self.attemptSeconds = min(attemptSeconds, timeoutSeconds)
     }
 
     /// Runs the load, calling `progress` about once a second on this thread;
@@ -48,7 +52,7 @@ public struct BenchRunner: Sendable {
 
     private func work(client number: Int, _ counters: BenchCounters) {
         let client = KvctlClient(endpoints: endpoints, password: password, timeoutSeconds: timeoutSeconds,
-                                 attemptSeconds: timeoutSeconds, startIndex: number)
+                                 attemptSeconds: attemptSeconds, startIndex: number)
         defer { client.close() }
         let value = [UInt8](repeating: UInt8(ascii: "x"), count: options.valueSize)
         var random = KvctlRandom(seed: monotonicMicros() &+ UInt64(number) &* 0x9E37_79B9_7F4A_7C15)

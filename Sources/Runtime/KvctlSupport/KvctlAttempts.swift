@@ -8,17 +8,21 @@ struct KvctlAttempts {
     /// The cause that made a write's outcome unknown, if any did.
     private(set) var uncertainCause: String?
     private var pausedAtFailures = 0
-    /// True while no attempt got past connecting.
-    private(set) var onlyConnectFailures = true
+    /// The last failure past connecting (a server's answer, a timeout):
+    /// says more than the connect failures that may follow it.
+    private(set) var lastAnswer: String?
 
     init(endpointCount: Int) {
         precondition(endpointCount > 0)
         self.endpointCount = endpointCount
     }
 
+    /// Some server answered and every answer so far says "not applied".
+    var hasOnlyDefiniteAnswers: Bool { lastAnswer != nil && uncertainCause == nil }
+
     mutating func record(cause: String, mayHaveApplied: Bool, connectFailed: Bool = false) {
         failures += 1
-        if !connectFailed { onlyConnectFailures = false }
+        if !connectFailed { lastAnswer = cause }
         lastCause = cause
         if mayHaveApplied { uncertainCause = cause }
     }
@@ -35,10 +39,10 @@ struct KvctlAttempts {
 
     func finalFailure(isWrite: Bool, timeoutSeconds: Double) -> KvctlFailure {
         let after = "gave up after \(KvctlFormat.seconds(timeoutSeconds))"
-        let last = onlyConnectFailures && failures > 0 ? "no node reachable, last: \(lastCause)" : lastCause
+        let last = lastAnswer ?? (failures > 0 ? "no node reachable, last: \(lastCause)" : lastCause)
         guard isWrite else { return .readUnavailable("\(last); \(after)") }
         guard let uncertainCause else { return .notApplied("\(last); \(after)") }
-        let lastTry = uncertainCause == lastCause ? "" : "; last try: \(lastCause)"
+        let lastTry = uncertainCause == last ? "" : "; last try: \(last)"
         return .outcomeUnknown("\(uncertainCause)\(lastTry); \(after)")
     }
 }

@@ -13,6 +13,10 @@ public final class KvctlClient {
     private let timeoutSeconds: Double
     /// Bounds one attempt, so a paused node costs only part of the deadline.
     private let attemptSeconds: Double
+    /// A write that so far got only definite "not applied" answers is not
+    /// resent with less time left than this: our own deadline cutting the
+    /// resend short would turn "not applied" into "outcome unknown".
+    private let writeRetryFloorSeconds: Double
     private var index: Int
     private var connection: RESPClient?
     public private(set) var clientID: [UInt8]
@@ -20,13 +24,15 @@ public final class KvctlClient {
     private var nextSeq: UInt64 = 1
 
     public init(endpoints: [HostPort], password: String?, timeoutSeconds: Double,
-                attemptSeconds: Double, startIndex: Int, clientID: [UInt8] = KvctlClientID.make()) {
+                attemptSeconds: Double, writeRetryFloorSeconds: Double = 0, startIndex: Int,
+                clientID: [UInt8] = KvctlClientID.make()) {
         precondition(!endpoints.isEmpty)
         precondition(timeoutSeconds > 0 && attemptSeconds > 0)
         self.endpoints = endpoints
         self.password = password
         self.timeoutSeconds = timeoutSeconds
         self.attemptSeconds = attemptSeconds
+        self.writeRetryFloorSeconds = writeRetryFloorSeconds
         self.index = startIndex % endpoints.count
         self.clientID = clientID
     }
@@ -75,6 +81,9 @@ public final class KvctlClient {
             } catch {
                 failed(&attempts, cause: "\(error)", mayHaveApplied: false, connectFailed: true)
                 continue
+            }
+            if isWrite && attempts.hasOnlyDefiniteAnswers && Double(remainingMs) / 1_000 < writeRetryFloorSeconds {
+                break
             }
             let reply: RESPValue
             do {

@@ -10,6 +10,12 @@ public struct KvctlEndpoints: Sendable, Equatable {
     /// Sent with AUTH after connecting, when the config sets `password`
     /// (or `PAXOSKV_PASSWORD` is set).
     public var password: String?
+    /// The servers' `request_timeout_ms` when the config says; an attempt
+    /// waits a little longer, so their -NOQUORUM/-TIMEOUT arrives first.
+    public var requestTimeoutSeconds: Double = Double(Tuning().requestTimeoutMs) / 1_000
+    /// A leaderless follower answers -NOQUORUM within two election timeouts;
+    /// a write retry needs about that much time left to end definitely.
+    public var writeRetryFloorSeconds: Double = Double(Tuning().electionTimeoutMs) * 4 / 1_000
 
     public var addresses: [HostPort] { nodes.map(\.address) }
 
@@ -33,8 +39,11 @@ public struct KvctlEndpoints: Sendable, Equatable {
                     ? "\n(run kvctl from the repository root, or give --config FILE or --endpoints HOST:PORT,...)" : ""
                 throw KvctlFailure(.usage, "\(error)\(hint)")
             }
-            return KvctlEndpoints(nodes: config.nodes.map { Node(id: $0.id, address: $0.client) },
-                                  password: config.password ?? environmentPassword)
+            var endpoints = KvctlEndpoints(nodes: config.nodes.map { Node(id: $0.id, address: $0.client) },
+                                           password: config.password ?? environmentPassword)
+            endpoints.requestTimeoutSeconds = Double(config.tuning.requestTimeoutMs) / 1_000
+            endpoints.writeRetryFloorSeconds = Double(config.tuning.electionTimeoutMs) * 4 / 1_000
+            return endpoints
         }
     }
 

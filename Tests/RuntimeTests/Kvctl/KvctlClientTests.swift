@@ -3,9 +3,9 @@ import Testing
 import Wire
 @testable import Runtime
 
-private func text(_ argv: [[UInt8]]) -> [String] { argv.map { String(decoding: $0, as: UTF8.self) } }
+private func kvctlArgs(_ argv: [[UInt8]]) -> [String] { argv.map { String(decoding: $0, as: UTF8.self) } }
 
-private func client(_ endpoints: [HostPort], timeout: Double = 5) -> KvctlClient {
+private func kvctlClient(_ endpoints: [HostPort], timeout: Double = 5) -> KvctlClient {
     KvctlClient(endpoints: endpoints, password: nil, timeoutSeconds: timeout, attemptSeconds: timeout,
                 startIndex: 0, clientID: Array("c0ffee".utf8))
 }
@@ -17,14 +17,14 @@ struct KvctlClientTests {
         let noQuorum = try ScriptedRESPServer(always: "-NOQUORUM no leader\r\n")
         let ok = try ScriptedRESPServer(always: "+OK\r\n")
         defer { noQuorum.stop(); ok.stop() }
-        let kv = client([try closedPort(), noQuorum.endpoint, ok.endpoint])
+        let kv = kvctlClient([try kvctlClosedPort(), noQuorum.endpoint, ok.endpoint])
         #expect(try kv.write([Array("SET".utf8), Array("k".utf8), [0, 255]]) == .simpleString("OK"))
-        #expect(noQuorum.commands.map(text) == [["RID", "c0ffee", "1", "SET", "k", "\u{0}\u{FFFD}"]])
+        #expect(noQuorum.commands.map(kvctlArgs) == [["RID", "c0ffee", "1", "SET", "k", "\u{0}\u{FFFD}"]])
         #expect(ok.commands.map { $0 } == [[Array("RID".utf8), Array("c0ffee".utf8), Array("1".utf8),
                                               Array("SET".utf8), Array("k".utf8), [0, 255]]])
         // The next write gets the next seq on the node that answered.
         _ = try kv.write([Array("DEL".utf8), Array("k".utf8)])
-        #expect(ok.commands.last.map(text) == ["RID", "c0ffee", "2", "DEL", "k"])
+        #expect(ok.commands.last.map(kvctlArgs) == ["RID", "c0ffee", "2", "DEL", "k"])
     }
 
     @Test("after a dropped connection the same write is resent with the same seq")
@@ -34,9 +34,9 @@ struct KvctlClientTests {
             calls.wrappingAdd(1, ordering: .relaxed).oldValue == 0 ? nil : Array(":5\r\n".utf8)
         }
         defer { flaky.stop() }
-        let kv = client([flaky.endpoint])
+        let kv = kvctlClient([flaky.endpoint])
         #expect(try kv.write([Array("INCRBY".utf8), Array("n".utf8), Array("5".utf8)]) == .integer(5))
-        #expect(flaky.commands.map(text) == [["RID", "c0ffee", "1", "INCRBY", "n", "5"],
+        #expect(flaky.commands.map(kvctlArgs) == [["RID", "c0ffee", "1", "INCRBY", "n", "5"],
                                              ["RID", "c0ffee", "1", "INCRBY", "n", "5"]])
     }
 
@@ -46,14 +46,14 @@ struct KvctlClientTests {
         let timeout = try ScriptedRESPServer(always: "-TIMEOUT proposed in slot 9\r\n")
         defer { noQuorum.stop(); timeout.stop() }
         do {
-            _ = try client([noQuorum.endpoint], timeout: 0.3).write([Array("DEL".utf8), Array("k".utf8)])
+            _ = try kvctlClient([noQuorum.endpoint], timeout: 0.3).write([Array("DEL".utf8), Array("k".utf8)])
             Issue.record("expected a failure")
         } catch {
             #expect(error.exitCode == .unavailable)
             #expect(error.message.hasPrefix("cluster unavailable: the write was not applied (NOQUORUM no leader"))
         }
         do {
-            _ = try client([timeout.endpoint, noQuorum.endpoint], timeout: 0.3).write([Array("DEL".utf8), Array("k".utf8)])
+            _ = try kvctlClient([timeout.endpoint, noQuorum.endpoint], timeout: 0.3).write([Array("DEL".utf8), Array("k".utf8)])
             Issue.record("expected a failure")
         } catch {
             #expect(error.exitCode == .unavailable)
@@ -61,7 +61,7 @@ struct KvctlClientTests {
                 "outcome unknown: the write may or may not have been applied (TIMEOUT proposed in slot 9"))
         }
         // Every retry of that one write used seq 1; the session is fresh afterwards.
-        #expect(Set(timeout.commands.map { text($0)[2] }) == ["1"])
+        #expect(Set(timeout.commands.map { kvctlArgs($0)[2] }) == ["1"])
     }
 
     @Test("reads retry freely and are never wrapped in RID; SESSIONEXPIRED and ERR end the run")
@@ -71,17 +71,17 @@ struct KvctlClientTests {
         let expired = try ScriptedRESPServer(always: "-SESSIONEXPIRED session evicted\r\n")
         let refused = try ScriptedRESPServer(always: "-ERR value is not an integer\r\n")
         defer { timeout.stop(); value.stop(); expired.stop(); refused.stop() }
-        #expect(try client([timeout.endpoint, value.endpoint]).read([Array("GET".utf8), Array("k".utf8)])
+        #expect(try kvctlClient([timeout.endpoint, value.endpoint]).read([Array("GET".utf8), Array("k".utf8)])
             == .bulk(Array("v".utf8)))
-        #expect(value.commands.map(text) == [["GET", "k"]])
+        #expect(value.commands.map(kvctlArgs) == [["GET", "k"]])
         #expect {
-            _ = try client([expired.endpoint]).write([Array("DEL".utf8), Array("k".utf8)])
+            _ = try kvctlClient([expired.endpoint]).write([Array("DEL".utf8), Array("k".utf8)])
         } throws: {
             let failure = $0 as? KvctlFailure
             return failure?.exitCode == .unavailable && failure?.message.contains("expired") == true
         }
         #expect {
-            _ = try client([refused.endpoint, value.endpoint]).write([Array("INCR".utf8), Array("k".utf8)])
+            _ = try kvctlClient([refused.endpoint, value.endpoint]).write([Array("INCR".utf8), Array("k".utf8)])
         } throws: {
             ($0 as? KvctlFailure) == KvctlFailure(.usage, "the server refused the request: ERR value is not an integer")
         }

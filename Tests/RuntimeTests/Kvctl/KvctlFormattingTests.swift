@@ -1,14 +1,14 @@
 import Testing
 @testable import Runtime
 
-private let infoText = "# Paxos\r\nnode_id:1\r\nrole:leader\r\nleader_id:1\r\nballot:7.1\r\ncommit_index:1042\r\n"
+private let kvctlInfoText = "# Paxos\r\nnode_id:1\r\nrole:leader\r\nleader_id:1\r\nballot:7.1\r\ncommit_index:1042\r\n"
     + "applied_index:1041\r\nsnapshot_index:0\r\nwal_bytes:1258291\r\npeers_up:2\r\n"
 
 @Suite("kvctl output")
 struct KvctlFormattingTests {
     @Test("INFO paxos parses into fields; leader_id 0 means none known")
     func infoParsing() {
-        let info = InfoPaxos(parsing: infoText)
+        let info = InfoPaxos(parsing: kvctlInfoText)
         #expect(info.nodeID == 1)
         #expect(info.isLeader)
         #expect(info.leaderID == 1)
@@ -23,7 +23,7 @@ struct KvctlFormattingTests {
         let b = HostPort(host: "127.0.0.1", port: 6402)
         let follower = InfoPaxos(parsing: "node_id:2\nrole:follower\nleader_id:1\nballot:7.1\ncommit_index:9\napplied_index:9\nwal_bytes:512\n")
         let rows = [
-            KvctlNodeStatus(configuredID: 1, address: a, info: InfoPaxos(parsing: infoText), problem: nil),
+            KvctlNodeStatus(configuredID: 1, address: a, info: InfoPaxos(parsing: kvctlInfoText), problem: nil),
             KvctlNodeStatus(configuredID: 2, address: b, info: follower, problem: nil),
             KvctlNodeStatus(configuredID: 3, address: HostPort(host: "127.0.0.1", port: 6403), info: nil, problem: "connection refused"),
         ]

@@ -72,7 +72,7 @@ final class ScriptedRESPServer: Sendable {
 }
 
 /// A port nobody listens on.
-func closedPort() throws -> HostPort {
+func kvctlClosedPort() throws -> HostPort {
     let (fd, address) = try makeLoopbackListener()
     try Posix.close(fd)
     return HostPort(host: "127.0.0.1", port: address.port)
