@@ -88,3 +88,16 @@ struct KvctlClientTests {
         #expect(value.commands.count == 1)
     }
 }
+
+@Suite("kvctl write retry floor")
+struct KvctlWriteRetryFloorTests {
+    @Test("after a definite NOQUORUM a write is not resent so late that our deadline could cut it short")
+    func noLateResend() throws {
+        let noQuorum = try ScriptedRESPServer(always: "-NOQUORUM no leader\r\n")
+        defer { noQuorum.stop() }
+        let kv = KvctlClient(endpoints: [noQuorum.endpoint], password: nil, timeoutSeconds: 0.5, attemptSeconds: 0.5,
+                             writeRetryFloorSeconds: 1, startIndex: 0, clientID: Array("c0ffee".utf8))
+        #expect(throws: KvctlFailure.self) { _ = try kv.write([Array("DEL".utf8), Array("k".utf8)]) }
+        #expect(noQuorum.commands.count == 1)
+    }
+}
