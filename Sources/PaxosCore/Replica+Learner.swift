@@ -74,7 +74,9 @@ extension Replica {
 
     /// The leader if it is ahead, else the peer reporting the highest commit.
     func catchUpSource(beyond slot: Slot) -> NodeID? {
-        if leaderID != 0, leaderID != config.id, (peerStatus[leaderID]?.commit ?? 0) > slot { return leaderID }
+        if leaderID != 0, leaderID != config.id, max(peerStatus[leaderID]?.commit ?? 0, leaderCommit.index) > slot {
+            return leaderID
+        }
         var best: (NodeID, Slot)? = nil
         for node in config.peers {
             guard let c = peerStatus[node]?.commit, c > slot else { continue }

@@ -1,0 +1,51 @@
+import PaxosCore
+import Simulator
+import Testing
+
+@Suite("Read index")
+struct ReadIndexTests {
+    /// Node 3 leading a three-node cluster with its first slot committed.
+    func leader() -> Harness {
+        var h = Harness(id: 3)
+        h.standUntilCandidate()
+        h.persistAll()
+        let b = h.replica.ballot
+        h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
+        h.persistAll()
+        h.receive(.accepted(ballot: b, slot: 1), from: 1)
+        return h
+    }
+
+    @Test("a read is answered only after a heartbeat round sent after it arrived is acknowledged by a majority")
+    func readWaitsForRound() throws {
+        var h = leader()
+        #expect(h.replica.role == .leader)
+        #expect(h.replica.applied == 1)
+        let b = h.replica.ballot
+        let rid = RequestID(origin: 3, serial: 99)
+        let out = h.step(.read(rid, payload: []))
+        #expect(out.replies.isEmpty)
+        // The round in flight was sent before the read: its ack must not serve it,
+        // but it releases the next round.
+        let stale = h.receive(.heartbeatAck(ballot: b, seq: 1), from: 1)
+        #expect(stale.replies.isEmpty)
+        let seq = try #require(stale.messages(to: 1).compactMap { m -> UInt64? in
+            if case .heartbeat(_, _, let s) = m { return s } else { return nil }
+        }.last)
+        #expect(seq == 2)
+        let answered = h.receive(.heartbeatAck(ballot: b, seq: seq), from: 1)
+        #expect(answered.replies.map(\.0) == [rid])
+    }
+
+    @Test("a deposed leader does not answer reads")
+    func deposedLeaderRefuses() {
+        var h = leader()
+        let b = h.replica.ballot
+        let rid = RequestID(origin: 3, serial: 100)
+        h.step(.read(rid, payload: []))
+        h.receive(.reject(ballot: b, promised: ballot(b.round + 1, 2)), from: 1)
+        #expect(h.replica.role == .follower)
+        let late = h.receive(.heartbeatAck(ballot: b, seq: 100), from: 2)
+        #expect(late.replies.isEmpty)
+    }
+}
