@@ -9,6 +9,9 @@ public enum Input: Sendable {
     case read(RequestID, payload: [UInt8])
     /// The first `count` records this incarnation emitted are durable.
     case persisted(count: UInt64)
+    /// The node is shutting down: a leader hands leadership to the most
+    /// caught-up peer, and the node stops standing for election.
+    case handOver
 }
 
 /// How a client request ended.
@@ -29,6 +32,7 @@ public enum CoreEvent: Hashable, Sendable {
     case snapshotTaken(index: Slot)
     case snapshotInstalled(index: Slot, from: NodeID)
     case becameVoter
+    case handedOver(to: NodeID)
     case dropped(from: NodeID, reason: String)
 }
 

@@ -77,6 +77,9 @@ public enum Message: Hashable, Sendable {
     case readIndex(RequestID)
     /// `index` is the commit index the read must wait for; nil: refused, not served.
     case readIndexReply(RequestID, index: Slot?)
+
+    /// The leader is leaving: the receiver should stand for election now.
+    case takeOver
 }
 
 public struct Envelope: Hashable, Sendable {

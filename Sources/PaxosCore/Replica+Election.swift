@@ -60,7 +60,7 @@ extension Replica {
         return applied >= commits[config.majority - 1]
     }
 
-    var isEligible: Bool { isVoter && reachesMajority && isCaughtUp }
+    var isEligible: Bool { isVoter && !isLeaving && reachesMajority && isCaughtUp }
 
     mutating func runElectionTimers() {
         switch election {
@@ -127,6 +127,31 @@ extension Replica {
         } else if role == .follower, election == .idle {
             startElection()
         }
+    }
+
+    /// Shutting down: a leader names the most caught-up voter it reaches
+    /// (highest id on a tie, as the bully order would) and steps down.
+    mutating func handOver() {
+        isLeaving = true
+        guard role == .leader else { return }
+        var target: (node: NodeID, applied: Slot)? = nil
+        for node in config.peers where isHeardRecently(node) && (peerStatus[node]?.isVoter ?? false) {
+            let applied = peerStatus[node]?.commit ?? 0
+            if target == nil || applied >= target!.applied { target = (node, applied) }
+        }
+        stepDown(reason: "handing over leadership")
+        if let target {
+            send(.takeOver, to: target.node)
+            out.events.append(.handedOver(to: target.node))
+        }
+    }
+
+    /// The leader we follow is leaving and chose us: stand at once.
+    mutating func onTakeOver(from: NodeID) {
+        guard from == leaderID, role == .follower else { return }
+        leaderID = 0
+        lastLeaderContactMs = 0
+        becomeCoordinator()
     }
 
     mutating func onStatus(from: NodeID, _ status: Status) {

@@ -29,6 +29,7 @@ extension Replica {
         case .forwardRejected(let id): onForwardRejected(from: from, id)
         case .readIndex(let id): onReadIndex(from: from, id)
         case .readIndexReply(let id, let index): onReadIndexReply(from: from, id, index: index)
+        case .takeOver: onTakeOver(from: from)
         }
     }
 

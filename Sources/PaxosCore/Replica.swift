@@ -78,6 +78,8 @@ public struct Replica<SM: StateMachine> {
     var election: ElectionState = .idle
     var lastStatusSentMs: UInt64 = 0
     var startedMs: UInt64? = nil
+    /// Set by `.handOver`: this node is leaving and never stands again.
+    var isLeaving = false
     /// A phase 1 seen after this learner's return: it may vote once that ballot leads.
     var learnerSawPrepare: Ballot? = nil
 
@@ -115,6 +117,8 @@ public struct Replica<SM: StateMachine> {
         case .read(let id, let payload):
             precondition(id.origin == config.id, "a node reads only for its own clients")
             read(id, payload: payload)
+        case .handOver:
+            handOver()
         case .persisted(let count):
             precondition(count <= recordsEmitted, "more records durable than emitted")
             if count > recordsDurable { recordsDurable = count }

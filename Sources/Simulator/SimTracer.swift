@@ -31,6 +31,7 @@ struct SimTracer {
     static func describe(_ m: Message) -> String {
         switch m {
         case .status(let s): return "status commit=\(s.commit) promised=\(s.promised) voter=\(s.isVoter)"
+        case .takeOver: return "TAKE-OVER"
         case .election: return "ELECTION"
         case .alive: return "ALIVE"
         case .coordinator: return "COORDINATOR"

@@ -45,6 +45,9 @@ extension Simulation {
 
     public mutating func crashNode(_ id: NodeID) { crash(id) }
 
+    /// Feeds one input to a node (e.g. `.handOver` before a shutdown).
+    public mutating func input(_ input: Input, to id: NodeID) throws { try step(id, input) }
+
     public mutating func restartNode(_ id: NodeID) {
         counters.restarts += 1
         start(id)

@@ -36,6 +36,7 @@ enum PeerMessageTag: UInt8 {
     case heartbeat, heartbeatAck
     case fetch, chosen, snapshot
     case forward, forwardRejected, readIndex, readIndexReply
+    case takeOver
 }
 
 extension ByteWriter {
@@ -49,6 +50,7 @@ extension ByteWriter {
             u8(UInt8(s.leader))
             u8(s.isVoter ? 1 : 0)
             u8(s.hasHistory ? 1 : 0)
+        case .takeOver: tag(.takeOver)
         case .election: tag(.election)
         case .alive: tag(.alive)
         case .coordinator: tag(.coordinator)
@@ -141,6 +143,7 @@ extension ByteReader {
             let isVoter = try validFlag()
             let hasHistory = try validFlag()
             return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory))
+        case .takeOver: return .takeOver
         case .election: return .election
         case .alive: return .alive
         case .coordinator: return .coordinator

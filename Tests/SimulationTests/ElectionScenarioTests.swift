@@ -32,6 +32,21 @@ struct ElectionScenarioTests {
         #expect(sim.outcome(of: id) == "ok")
     }
 
+    @Test("a leader shutting down hands over faster than an election timeout")
+    func handOverIsFast() throws {
+        var sim = Simulation.quiet(nodes: 3)
+        try sim.advance(to: 5_000) { $0.leader == 3 }
+        let warm = try sim.write(at: 1)
+        try sim.advance(to: sim.nowMs + 1_000) { $0.outcome(of: warm) == "ok" }
+        let start = sim.nowMs
+        try sim.input(.handOver, to: 3)
+        sim.crashNode(3)   // the daemon exits right after; its TAKE-OVER is already on the wire
+        try sim.advance(to: start + Self.electionTimeoutMs) { $0.leader == 2 }
+        #expect(sim.leader == 2, "no leader \(sim.nowMs - start) ms after the hand-over")
+        #expect(sim.nowMs - start < Self.electionTimeoutMs)
+        print("hand-over took \(sim.nowMs - start) simulated ms")
+    }
+
     @Test("a restarted higher node catches up, then takes over")
     func restartedHigherNodeBullies() throws {
         var sim = Simulation.quiet(nodes: 3)

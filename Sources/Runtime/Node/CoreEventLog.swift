@@ -19,6 +19,8 @@ extension Log {
             info("snapshot installed", ["slot": index, "from": from])
         case .becameVoter:
             info("became voter")
+        case .handedOver(let to):
+            info("handed leadership over", ["to": to])
         case .dropped(let from, let reason):
             // Rule 7: a peer's bad message is dropped with a line saying why.
             warn("dropped peer message", ["from": from, "reason": reason])

@@ -113,7 +113,14 @@ public final class Node {
         isStopping = true
         log.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT", "role": replica.role.rawValue])
         clientListener.close()
-        loop.stop()
+        let wasLeader = replica.role == .leader
+        step(.handOver)
+        // A leader gives its TAKE-OVER message a moment on the wire before the loop ends.
+        if wasLeader {
+            _ = loop.schedule(afterMs: 50) { [unowned self] in self.loop.stop() }
+        } else {
+            loop.stop()
+        }
     }
 
     /// Writes what replies it can, closes every connection, then lets the
