@@ -192,19 +192,26 @@ final class LossyFileSystem: @unchecked Sendable {
         let epoch: Int
         let path: String
 
+        /// The size as this handle's process saw it: a crash on another
+        /// thread rolls the inode back, but a process that died would never
+        /// have looked again, so a stale handle keeps its own view.
+        private var sizeSeen: Int
+
         init(fs: LossyFileSystem, inode: Inode, epoch: Int, path: String) {
             self.fs = fs
             self.inode = inode
             self.epoch = epoch
             self.path = path
+            sizeSeen = inode.data.count
         }
 
-        var size: Int { fs.lock.withLock { inode.data.count } }
+        var size: Int { fs.lock.withLock { epoch == fs.epoch ? inode.data.count : sizeSeen } }
 
         func append(_ bytes: UnsafeRawBufferPointer) throws {
             try fs.lock.withLock {
                 try fs.begin(epoch, path)
                 inode.data.append(contentsOf: bytes)
+                sizeSeen = inode.data.count
             }
         }
 
@@ -212,6 +219,7 @@ final class LossyFileSystem: @unchecked Sendable {
             try fs.lock.withLock {
                 try fs.begin(epoch, path)
                 inode.data.removeSubrange(length...)
+                sizeSeen = inode.data.count
             }
         }
 
