@@ -92,3 +92,10 @@ extension TestCluster {
         return "--- node \(id) (last \(lines) lines) ---\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 }
+
+extension String {
+    /// How many lines of this text (a daemon log) contain `needle`.
+    func linesContaining(_ needle: String) -> Int {
+        split(separator: "\n").count { $0.contains(needle) }
+    }
+}
