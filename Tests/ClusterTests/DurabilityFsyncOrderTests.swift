@@ -58,7 +58,7 @@ extension ClusterSuite {
 
             // The client connection: the socket whose read carried the first SET.
             let reads = ["read", "readv", "recvfrom", "recvmsg"]
-            let writes = ["write", "writev", "sendto", "sendmsg"]
+            let writes = FsyncOrderCheck.writeCalls
             guard let firstRead = leaderCalls.first(where: { reads.contains($0.name) && $0.text.contains(markers[0]) }) else {
                 Issue.record("no read of the first SET in the leader's trace (node \(leader)); trace in \(cluster.directory)")
                 return
@@ -84,17 +84,14 @@ extension ClusterSuite {
                 }
                 #expect(arrived < replyAt, "SET \(i): +OK at \(replyAt) before the request arrived at \(arrived)")
                 // Per node: the WAL write holding this SET's value, then the first fdatasync begun after it returned.
-                var durableBeforeReply: [Int] = []
+                let durableBeforeReply = FsyncOrderCheck.durableNodes(of: marker, by: replyAt, traces: calls)
                 var line = "SET \(i): arrived \(arrived), +OK \(replyAt)"
                 for id in 1...3 {
-                    let nodeCalls = calls[id]!
-                    guard let written = nodeCalls.first(where: { $0.isWALFile && ($0.name.hasPrefix("pwrite") || writes.contains($0.name)) && $0.text.contains(marker) }) else {
+                    guard let (written, syncedAt) = FsyncOrderCheck.durability(of: marker, in: calls[id]!) else {
                         line += "; node \(id): no WAL write"
                         continue
                     }
-                    let synced = nodeCalls.first { $0.name == "fdatasync" && $0.isWALFile && $0.start >= written.end && $0.result == 0 }
-                    line += "; node \(id): wal write \(written.start)-\(written.end), fdatasync \(synced.map { "\($0.start)-\($0.end)" } ?? "none")"
-                    if let synced, synced.end <= replyAt { durableBeforeReply.append(id) }
+                    line += "; node \(id): wal write \(written.start)-\(written.end), fdatasync done \(syncedAt.map { "\($0)" } ?? "never")"
                 }
                 report.append(line)
                 #expect(durableBeforeReply.contains(leader),

@@ -110,3 +110,27 @@ final class TracedDaemon {
         strace.kill()
     }
 }
+
+/// The durability check on parsed traces, apart from the cluster so a test
+/// can show it bites on a made-up trace.
+enum FsyncOrderCheck {
+    static let writeCalls = ["write", "writev", "sendto", "sendmsg"]
+
+    /// Per node: when the WAL write holding `marker` returned, and when the first
+    /// successful fdatasync of a WAL file begun after that returned (nil: none).
+    static func durability(of marker: String, in calls: [StraceCall]) -> (written: StraceCall, syncedAt: Double?)? {
+        guard let written = calls.first(where: {
+            $0.isWALFile && ($0.name.hasPrefix("pwrite") || writeCalls.contains($0.name)) && $0.text.contains(marker)
+        }) else { return nil }
+        let synced = calls.first { $0.name == "fdatasync" && $0.isWALFile && $0.start >= written.end && $0.result == 0 }
+        return (written, synced?.end)
+    }
+
+    /// The nodes (sorted) on which the write holding `marker` was durable by `replyAt`.
+    static func durableNodes(of marker: String, by replyAt: Double, traces: [Int: [StraceCall]]) -> [Int] {
+        traces.keys.sorted().filter { id in
+            guard let syncedAt = durability(of: marker, in: traces[id]!)?.syncedAt else { return false }
+            return syncedAt <= replyAt
+        }
+    }
+}
