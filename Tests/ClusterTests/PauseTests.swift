@@ -43,7 +43,7 @@ extension ClusterSuite {
             cluster.resume(old)
             let resumedAt = nowMs()
             let queued = Result { () throws(RESPClientError) in try early.readReply() }
-            print("pause: GET queued during the pause answered \(queued) \(nowMs() - resumedAt) ms after SIGCONT")
+            print("pause: GET queued during the pause answered \(describe(queued)) \(nowMs() - resumedAt) ms after SIGCONT")
             if case .success(let value) = queued, case .bulk = value {
                 #expect(value.text == "after-pause", "the resumed old leader served a stale read: \(value)\n\(cluster.logTail(old))")
             }

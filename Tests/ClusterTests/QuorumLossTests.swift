@@ -70,7 +70,7 @@ extension ClusterSuite {
                 let started = nowMs()
                 let reply = cluster.attempt(id, timeoutSeconds: 5, "SET", key, "never-acknowledged")
                 let elapsed = nowMs() - started
-                print("quorum-loss: SET through node \(id) with 2 of 5 up answered \(reply) after \(elapsed) ms")
+                print("quorum-loss: SET through node \(id) with 2 of 5 up answered \(describe(reply)) after \(elapsed) ms")
                 let outcome = try #require(Self.minorityOutcome(reply), "node \(id) answered \(reply)\n\(cluster.logTail(id))")
                 #expect(elapsed < 4_000, "node \(id) took \(elapsed) ms")
                 lostWrites[key] = outcome

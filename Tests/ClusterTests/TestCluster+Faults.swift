@@ -93,6 +93,17 @@ extension TestCluster {
     }
 }
 
+/// A reply or failure as a log line: `OK`, `"value"`, `nil`, `-NOQUORUM ...`, `timed out ...`.
+func describe(_ reply: Result<RESPValue, RESPClientError>) -> String {
+    switch reply {
+    case .success(.simpleString(let s)): return s
+    case .success(.error(let s)): return "-" + s
+    case .success(.bulk(nil)): return "nil"
+    case .success(let value): return value.text.map { "\"\($0)\"" } ?? "\(value)"
+    case .failure(let error): return error.description
+    }
+}
+
 extension String {
     /// How many lines of this text (a daemon log) contain `needle`.
     func linesContaining(_ needle: String) -> Int {
