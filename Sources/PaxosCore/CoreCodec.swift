@@ -41,6 +41,8 @@ extension ByteWriter {
             u64(index)
             ballot(promised)
             blob(data)
+        case .joined:
+            u8(4)
         }
     }
 }
@@ -92,6 +94,8 @@ extension ByteReader {
             let promised = try ballot()
             let data = try blob()
             return .snapshot(index: index, promised: promised, data: data)
+        case 4:
+            return .joined
         case let tag:
             throw DecodeError.invalid("unknown record tag \(tag)")
         }

@@ -11,6 +11,9 @@ public enum Record: Hashable, Sendable {
     /// compaction can never forget it. Once durable, log records of slots at
     /// or below `index` may be dropped.
     case snapshot(index: Slot, promised: Ballot, data: [UInt8])
+    /// This node may vote: from here on its log holds everything it promised
+    /// or accepted (written when a new or wiped node leaves learner mode).
+    case joined
 }
 
 /// The acceptor state rebuilt from durable records at restart.
@@ -21,6 +24,12 @@ public struct RecoveredState: Sendable, Equatable {
     public var snapshotData: [UInt8]? = nil
     /// True when the node had no durable state at all (a new or wiped data directory).
     public var isEmpty: Bool = true
+    /// The log holds a `.joined` record: this node left learner mode.
+    public var hasJoined = false
+
+    /// Whether the log proves this node voted (rule 9): it joined, promised
+    /// or accepted. A snapshot alone does not: a learner installs them too.
+    public var mayVote: Bool { hasJoined || promised > .zero || !accepted.isEmpty }
 
     public init() {}
 
@@ -41,6 +50,8 @@ public struct RecoveredState: Sendable, Equatable {
             snapshotIndex = index
             snapshotData = data
             accepted = accepted.filter { $0.key > index }
+        case .joined:
+            hasJoined = true
         }
     }
 

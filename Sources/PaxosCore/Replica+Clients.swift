@@ -84,6 +84,7 @@ extension Replica {
         // The receiver never proposed it and never will: parking it again is safe.
         p.isHandedOff = false
         p.handedTo = 0
+        p.waitingSinceMs = nowMs
         pending[id] = p
         waitingForLeader.append(id)
     }

@@ -156,6 +156,14 @@ extension Replica {
 
     mutating func onStatus(from: NodeID, _ status: Status) {
         peerStatus[from] = status
+        // Rule 9: a caught-up learner votes again once it has seen a phase 1
+        // begun after its return; a stable leader runs one for it.
+        if role == .leader, !status.isVoter, status.commit + UInt64(config.maxInFlight) >= commitIndex,
+           nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
+            lastLearnerPhase1Ms = nowMs
+            startPhase1()
+            return
+        }
         // A peer that applied further proves those slots chosen.
         if status.commit > commitIndex { learnExternalCommit(status.commit) }
     }
@@ -188,7 +196,15 @@ extension Replica {
 
     mutating func becomeVoter(promising b: Ballot) {
         isVoter = true
+        // Joining is not history: only promises and accepts are (the fresh-cluster rule).
+        persist(.joined)
+        promiseRecordCount = recordsEmitted
         if b > promised { raisePromise(to: b) }
+        // What we caught up on lives only in memory; the wipe removed our
+        // durable copies of chosen values. Make them durable (a snapshot)
+        // before any promise or accept of ours can count, or a later phase 1
+        // with us in its quorum could miss a chosen value.
+        if applied > snapshotIndex { takeSnapshot() }
         learnerSawPrepare = nil
         out.events.append(.becameVoter)
     }

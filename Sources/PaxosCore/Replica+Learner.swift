@@ -139,6 +139,11 @@ extension Replica {
     /// Compaction: every `snapshotEvery` applied slots, snapshot and drop the log below.
     mutating func maybeTakeSnapshot() {
         guard applied >= snapshotIndex + config.snapshotEvery else { return }
+        takeSnapshot()
+    }
+
+    mutating func takeSnapshot() {
+        precondition(applied > snapshotIndex, "nothing new to snapshot")
         let data = stateMachine.snapshot()
         snapshotIndex = applied
         snapshotData = data

@@ -82,7 +82,7 @@ extension Replica {
             // The defect: the first ballot after restart repeats the last one this node used.
             reusedBallot = Ballot(round: highestOwnRound, node: config.id)
         }
-        hasHistory = !recovered.isEmpty
-        isVoter = !recovered.isEmpty || config.members.count == 1
+        hasHistory = recovered.promised > .zero || !recovered.accepted.isEmpty || recovered.snapshotIndex > 0
+        isVoter = recovered.mayVote || config.members.count == 1
     }
 }

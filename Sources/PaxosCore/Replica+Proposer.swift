@@ -75,6 +75,9 @@ extension Replica {
         phase1 = nil
         election = .idle
         nextSlot = applied + 1
+        // We never propose at or below `applied`, so no follower holds a value
+        // of our ballot there; above it we advertise only what we chose.
+        ownCommit = applied
         heartbeatAcks = [:]
         if through > applied {
             for slot in (applied + 1)...through {
@@ -101,7 +104,7 @@ extension Replica {
             pending[request.id]?.isHandedOff = true
             pending[request.id]?.handedTo = me
         }
-        broadcast(.accept(ballot: ballot, slot: slot, value: value, commit: commitIndex), includingSelf: true)
+        broadcast(.accept(ballot: ballot, slot: slot, value: value, commit: ownCommit), includingSelf: true)
     }
 
     mutating func onAccepted(from: NodeID, ballot b: Ballot, slot: Slot) {
@@ -115,9 +118,10 @@ extension Replica {
         var entry = log[slot] ?? LogEntry()
         entry.chosen = p.value
         log[slot] = entry
-        var commit = commitIndex
-        while let next = log[commit + 1], next.chosen != nil { commit += 1 }
-        raiseCommit(to: commit)
+        // While we lead, every chosen mark above `ownCommit` is ours (anyone
+        // else's would have made us step down).
+        while let next = log[ownCommit + 1], next.chosen != nil { ownCommit += 1 }
+        raiseCommit(to: ownCommit)
         proposeQueued()
     }
 
@@ -130,7 +134,7 @@ extension Replica {
             p.sentAtMs = nowMs
             proposals[slot] = p
             for node in config.members where !p.acks.contains(node) {
-                send(.accept(ballot: ballot, slot: slot, value: p.value, commit: commitIndex), to: node)
+                send(.accept(ballot: ballot, slot: slot, value: p.value, commit: ownCommit), to: node)
             }
         }
     }
@@ -175,6 +179,8 @@ extension Replica {
         // Queued writes were never proposed: their origins may hand them on again.
         for request in queuedWrites {
             if request.id.origin == config.id {
+                let now = nowMs
+                pending[request.id]?.waitingSinceMs = now
                 waitingForLeader.append(request.id)
             } else {
                 seenForwards[request.id] = (nowMs, true)

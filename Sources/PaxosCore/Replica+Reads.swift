@@ -8,7 +8,7 @@ extension Replica {
         heartbeatAcks[config.id] = heartbeatSeq
         lastHeartbeatSentMs = nowMs
         roundRequested = false
-        broadcast(.heartbeat(ballot: ballot, commit: commitIndex, seq: heartbeatSeq), includingSelf: false)
+        broadcast(.heartbeat(ballot: ballot, commit: ownCommit, seq: heartbeatSeq), includingSelf: false)
         confirmReads()
     }
 
@@ -77,6 +77,7 @@ extension Replica {
             answerReads()
         } else {
             p.isHandedOff = false
+            p.waitingSinceMs = nowMs
             pending[id] = p
             waitingForLeader.append(id)
         }
@@ -102,7 +103,9 @@ extension Replica {
     mutating func refuseUnconfirmedReads() {
         for w in readWaits {
             if w.origin == config.id {
+                let now = nowMs
                 pending[w.id]?.isHandedOff = false
+                pending[w.id]?.waitingSinceMs = now
                 waitingForLeader.append(w.id)
             } else {
                 send(.readIndexReply(w.id, index: nil), to: w.origin)

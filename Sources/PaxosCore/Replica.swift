@@ -54,6 +54,11 @@ public struct Replica<SM: StateMachine> {
     var readyIndex: Slot = 0
     var queuedWrites: [Request] = []
     var lastProposedTimeMs: UInt64 = 0
+    /// The commit point a leader advertises with its ballot: slots it chose
+    /// itself, or applied before it led. Never a commit point learned from
+    /// others, or a follower could mark a value of ours chosen where another
+    /// ballot's value was. Invariant while leading: ownCommit <= commitIndex.
+    var ownCommit: Slot = 0
     /// Set only by the `reuse-ballot` defect.
     var reusedBallot: Ballot? = nil
     var candidateSinceMs: UInt64 = 0
@@ -80,6 +85,7 @@ public struct Replica<SM: StateMachine> {
     var startedMs: UInt64? = nil
     /// Set by `.handOver`: this node is leaving and never stands again.
     var isLeaving = false
+    var lastLearnerPhase1Ms: UInt64 = 0
     /// A phase 1 seen after this learner's return: it may vote once that ballot leads.
     var learnerSawPrepare: Ballot? = nil
 
@@ -135,7 +141,8 @@ public struct Replica<SM: StateMachine> {
         precondition(applied <= commitIndex, "applied beyond the commit point")
         precondition(snapshotIndex <= applied, "snapshot beyond applied")
         precondition(recordsDurable <= recordsEmitted, "durable beyond emitted")
-        precondition(role != .leader || ballot == promised || promised > ballot, "leader without its own promise")
+        precondition(role != .leader || promised >= ballot, "leader without its own promise")
+        precondition(role != .leader || ownCommit <= commitIndex, "advertised commit beyond the commit point")
     }
 }
 

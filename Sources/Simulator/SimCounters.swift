@@ -7,6 +7,7 @@ public struct SimCounters: Sendable, Equatable {
     public var partitions = 0
     public var crashes = 0
     public var restarts = 0
+    public var wipes = 0
     public var leaderChanges = 0
     public var compactions = 0
     public var snapshotTransfers = 0
@@ -21,7 +22,7 @@ public struct SimCounters: Sendable, Equatable {
     public mutating func add(_ o: SimCounters) {
         messages += o.messages; dropped += o.dropped; duplicated += o.duplicated
         reordered += o.reordered; partitions += o.partitions; crashes += o.crashes
-        restarts += o.restarts; leaderChanges += o.leaderChanges; compactions += o.compactions
+        restarts += o.restarts; wipes += o.wipes; leaderChanges += o.leaderChanges; compactions += o.compactions
         snapshotTransfers += o.snapshotTransfers; writesAcked += o.writesAcked
         writesNoQuorum += o.writesNoQuorum; writesTimedOut += o.writesTimedOut
         readsAnswered += o.readsAnswered; slotsChosen += o.slotsChosen
@@ -30,7 +31,7 @@ public struct SimCounters: Sendable, Equatable {
     /// Named counts that must each be non-zero over a multi-seed run.
     public var exercised: [(String, Int)] {
         [("messages dropped", dropped), ("messages duplicated", duplicated), ("messages reordered", reordered),
-         ("partitions", partitions), ("crashes", crashes), ("restarts", restarts),
+         ("partitions", partitions), ("crashes", crashes), ("restarts", restarts), ("wipes", wipes),
          ("leader changes", leaderChanges), ("compactions", compactions),
          ("snapshot transfers", snapshotTransfers), ("reads answered", readsAnswered),
          ("writes acknowledged", writesAcked)]
@@ -38,7 +39,7 @@ public struct SimCounters: Sendable, Equatable {
 
     public var summary: String {
         "messages=\(messages) dropped=\(dropped) duplicated=\(duplicated) reordered=\(reordered) "
-            + "partitions=\(partitions) crashes=\(crashes) restarts=\(restarts) leader_changes=\(leaderChanges) "
+            + "partitions=\(partitions) crashes=\(crashes) restarts=\(restarts) wipes=\(wipes) leader_changes=\(leaderChanges) "
             + "compactions=\(compactions) snapshot_transfers=\(snapshotTransfers) slots_chosen=\(slotsChosen) "
             + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered)"
     }

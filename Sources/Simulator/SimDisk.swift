@@ -49,7 +49,7 @@ struct SimDisk {
         durable = durable.enumerated().compactMap { i, r in
             if i == last { return r }
             switch r {
-            case .snapshot, .promise: return nil
+            case .snapshot, .promise, .joined: return nil
             case .accept(let slot, _, _): return slot > index ? r : nil
             }
         }

@@ -25,6 +25,8 @@ public struct SimOptions: Sendable {
     public var restartAllAtEnd = true
     /// Chance of a crash right after a promise or snapshot is durable.
     public var crashPointRate = 0.03
+    /// Chance that a crashed node's data directory is wiped (rule 9).
+    public var wipeRate = 0.1
 
     public init() {}
 
@@ -39,12 +41,12 @@ public struct SimOptions: Sendable {
         o.maxDelayMs = rng.u64(in: 2...40)
         o.reorderRate = Double(rng.int(in: 0...30)) / 100
         o.crashEveryMs = rng.u64(in: 400...1_500)
-        o.partitionEveryMs = rng.u64(in: 500...2_000)
+        o.partitionEveryMs = rng.u64(in: 300...1_500)
         o.clients = rng.int(in: 2...6)
         o.readRate = Double(rng.int(in: 10...50)) / 100
-        o.snapshotEvery = rng.u64(in: 8...40)
+        o.snapshotEvery = rng.chance(0.5) ? rng.u64(in: 1...3) : rng.u64(in: 4...24)
         o.restartAllAtEnd = rng.chance(0.5)
-        o.crashPointRate = Double(rng.int(in: 0...15)) / 100
+        o.crashPointRate = Double(rng.int(in: 5...35)) / 100
         return o
     }
 

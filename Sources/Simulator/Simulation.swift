@@ -107,9 +107,12 @@ public struct Simulation {
             let (count, notable) = nodes[id]!.disk.completeSync()
             try step(id, .persisted(count: count))
             startSync(id)
-            // Crash points: right after a promise or snapshot became durable,
-            // with a quick restart, where forgetting it would matter most.
-            if notable, !settling, rng.chance(options.crashPointRate), aliveIDs.count > options.nodes / 2 + 1 {
+            // Crash points, with a quick restart: right after a promise or
+            // snapshot became durable, where forgetting it would matter most,
+            // and (less often) a leader right after its own accepts did.
+            let isLeader = nodes[id]!.replica?.role == .leader
+            let rate = notable ? options.crashPointRate : (isLeader ? options.crashPointRate / 4 : 0)
+            if !settling, rng.chance(rate), aliveIDs.count > options.nodes / 2 + 1 {
                 crash(id)
                 queue.push(.restart(id), at: now + rng.u64(in: 2...20))
             }
@@ -230,6 +233,15 @@ public struct Simulation {
         guard alive.count > majority else { return }
         let victim = (rng.chance(0.5) ? leaderID : nil) ?? alive[rng.int(in: 0...(alive.count - 1))]
         crash(victim)
+        // Wipe only while every other node still has its state: losing the
+        // state of a majority is a disaster no consensus protocol survives.
+        let othersIntact = ids.allSatisfy { $0 == victim || nodes[$0]!.replica?.isVoter ?? !nodes[$0]!.disk.durable.isEmpty }
+        if othersIntact, rng.chance(options.wipeRate) {
+            // Rule 9: the operator wiped its data directory; it must rejoin as a learner.
+            counters.wipes += 1
+            nodes[victim]!.disk = SimDisk()
+            tracer.note("n\(victim) data directory wiped", at: now)
+        }
         queue.push(.restart(victim), at: now + rng.u64(in: 30...900))
     }
 
@@ -249,7 +261,7 @@ public struct Simulation {
     }
 
     mutating func makePartition() {
-        if rng.chance(0.35) {
+        if rng.chance(0.6) {
             // A bridge: one link cut, so some node still sees both sides.
             let a = ids[rng.int(in: 0...(ids.count - 1))]
             let others = ids.filter { $0 != a }

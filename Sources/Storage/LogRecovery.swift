@@ -100,7 +100,7 @@ enum LogRecovery {
                 }
                 switch record {
                 case .accept(let slot, _, _): maxSlot = max(maxSlot, slot)
-                case .promise: break
+                case .promise, .joined: break
                 case .snapshot:
                     throw StorageError.corruptLog(file: path, offset: offset, reason: "snapshot record inside the log")
                 }

@@ -84,6 +84,9 @@ public final class WriteAheadLog: @unchecked Sendable {
                 items.append(.frame(RecordFrame.encode(record), slot: slot, ballot: ballot))
             case .snapshot(let index, let promised, let data):
                 items.append(.snapshot(index: index, promised: promised, data: data))
+            case .joined:
+                // Slot 0: compaction may drop it once a snapshot (itself proof of state) exists.
+                items.append(.frame(RecordFrame.encode(record), slot: 0, ballot: .zero))
             }
         }
         monitor.withLock {
