@@ -8,14 +8,19 @@ extension Replica {
         }
         // A slot is chosen here only when what we accepted there carries this
         // leader's ballot; an older ballot's value may never have been chosen.
-        // Bounded: a node far behind catches up by fetching instead.
-        if applied < index {
-            let last = min(index, applied + 4_096)
-            for slot in (applied + 1)...last {
+        // Each slot is scanned once per ballot (a later accept at a scanned
+        // slot is checked in onAccept), and at most 4,096 ahead of applied: a
+        // node far behind catches up by fetching instead.
+        if commitScan.ballot != b { commitScan = (b, applied) }
+        let first = max(applied, commitScan.upTo) + 1
+        let last = min(index, applied + 4_096)
+        if first <= last {
+            for slot in first...last {
                 guard var entry = log[slot], entry.chosen == nil, let a = entry.accepted, a.ballot == b else { continue }
                 entry.chosen = a.value
                 log[slot] = entry
             }
+            commitScan.upTo = last
         }
         raiseCommit(to: index)
     }

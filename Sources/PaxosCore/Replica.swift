@@ -33,6 +33,8 @@ public struct Replica<SM: StateMachine> {
     public internal(set) var applied: Slot = 0
     /// The newest commit point a leader told us, with that leader's ballot.
     var leaderCommit: (ballot: Ballot, index: Slot) = (.zero, 0)
+    /// Slots up to `upTo` were checked for accepts of `ballot` by learnCommit.
+    var commitScan: (ballot: Ballot, upTo: Slot) = (.zero, 0)
     var lastLogTimeMs: UInt64 = 0
     var fetchSentAtMs: UInt64? = nil
 

@@ -144,7 +144,7 @@ extension ClusterSuite {
                 print("exactly-once: round \(round): killed leader \(leader), node \(next.map(String.init) ?? "none") leads \(electedMs) ms later; clients progressed \(nowMs() - killedAt) ms after the kill")
                 try cluster.start(leader)
                 let target = cluster.infoNumber(next ?? others[0], "commit_index") ?? 0
-                #expect(cluster.waitApplied(leader, atLeast: target, timeoutMs: 10_000) != nil, "round \(round): node \(leader) did not catch up")
+                #expect(cluster.waitApplied(leader, atLeast: target, timeoutMs: 10_000) != nil, "round \(round): node \(leader) did not catch up\n\(cluster.logs())")
                 usleep(300_000)
             }
             shared.isStopping.store(true, ordering: .relaxed)
