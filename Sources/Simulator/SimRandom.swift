@@ -1,17 +1,13 @@
-/// SplitMix64: a small, fast, seeded generator. Every choice in a simulated
-/// run comes from one of these, so a seed replays the same run exactly.
+import PaxosCore
+
+/// Every choice in a simulated run comes from one of these, so a seed
+/// replays the same run exactly.
 public struct SimRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
+    private var source: SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { source.next() }
 
     /// True with probability `p`.
     public mutating func chance(_ p: Double) -> Bool {

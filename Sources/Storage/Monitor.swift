@@ -53,16 +53,17 @@ public func monotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
-/// A joinable pthread running `body` once.
-struct PosixThread {
+/// A joinable pthread running `body` once (the WAL's sync thread, kvctl's
+/// bench clients: both block in syscalls, so each gets a real thread).
+public struct PosixThread {
     private final class Body {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
     private let id: pthread_t
 
-    init(_ body: @escaping () -> Void) {
+    public init(_ body: @escaping @Sendable () -> Void) {
         var id = pthread_t()
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         let rc = pthread_create(&id, nil, { raw in
@@ -74,7 +75,8 @@ struct PosixThread {
         self.id = id
     }
 
-    func join() {
-        pthread_join(id, nil)
+    public func join() {
+        let rc = pthread_join(id, nil)
+        precondition(rc == 0, "pthread_join failed: \(rc)")
     }
 }

@@ -17,7 +17,7 @@ struct Harness {
         var config = CoreConfig(id: id, members: members)
         configure(&config)
         var state = recovered ?? RecoveredState()
-        if recovered == nil { state.isEmpty = false }   // a voter with an empty log
+        if recovered == nil { state.hasJoined = true }   // a voter with an empty log
         replica = TestReplica(config: config, stateMachine: SimStateMachine(), recovered: state)
     }
 

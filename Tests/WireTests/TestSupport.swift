@@ -1,16 +1,12 @@
-/// Seeded generator so every random test replays exactly (SplitMix64).
+import PaxosCore
+
+/// Seeded generator so every random test replays exactly.
 struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
+    private var source: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     mutating func bytes(_ n: Int) -> [UInt8] {
         (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) }

@@ -1,3 +1,4 @@
+import PaxosCore
 import Glibc
 
 /// `kvctl bench`: `clients` threads, each with its own connection (and RID
@@ -78,17 +79,5 @@ public struct BenchRunner: Sendable {
     }
 }
 
-/// A small fast generator for keys and the read/write mix (not for ids).
-struct KvctlRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Keys and the read/write mix (not ids) come from the shared seeded generator.
+typealias KvctlRandom = SplitMix64
