@@ -19,6 +19,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["PaxosCore", "CZlib", "CLinux"]),
         .target(name: "Wire", dependencies: ["PaxosCore"]),
         .target(name: "Simulator", dependencies: ["PaxosCore"]),
+        .target(name: "Checker"),
         .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "CLinux"]),
         .executableTarget(name: "paxos-sim", dependencies: ["Simulator"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime"]),
@@ -30,6 +31,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PaxosCore"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire"]),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker"]),
         .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Placeholder: the linearizability checker lands in its own change.

@@ -1,0 +1,2 @@
+import Checker
+import Testing
