@@ -1,2 +1,0 @@
-import Checker
-import Testing
