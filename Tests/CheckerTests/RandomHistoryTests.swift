@@ -82,10 +82,13 @@ enum RandomHistory {
 }
 
 @Suite struct RandomHistoryTests {
+    /// Small enough that a regressed search fails fast instead of stalling the suite.
+    let budget = Budget(maxStates: 200_000, maxDuration: .seconds(2))
+
     @Test("histories generated from a sequential run are linearizable", arguments: 0..<40)
     func generatedPass(seed: UInt64) {
         let history = RandomHistory.make(seed: seed, count: 60)
-        #expect(Checker.check(history: history) == .linearizable, "seed \(seed)")
+        #expect(Checker.check(history: history, budget: budget) == .linearizable, "seed \(seed)")
     }
 
     @Test("one read corrupted to a value never written is rejected", arguments: 0..<40)
@@ -98,6 +101,6 @@ enum RandomHistory {
         guard !reads.isEmpty else { return }
         var random = TestRandom(state: seed ^ 0xDEAD)
         history[reads[random.below(reads.count)]].outcome = read("corrupt")
-        #expect(Checker.check(history: history).isNotLinearizable, "seed \(seed)")
+        #expect(Checker.check(history: history, budget: budget).isNotLinearizable, "seed \(seed)")
     }
 }
