@@ -12,17 +12,7 @@ extension ClusterSuite {
         static let tuning = ["heartbeat_ms": 50, "election_timeout_ms": 300]
 
         static func startCluster() throws -> (TestCluster, leader: Int, follower: Int) {
-            let cluster = try TestCluster(size: 3, tuning: tuning)
-            do {
-                try cluster.startAll()
-                guard let leader = cluster.waitForSettledLeader(among: [1, 2, 3], timeoutMs: 10_000) else {
-                    throw HarnessError("no leader: \(cluster.lastInfos)\n\(cluster.logs())")
-                }
-                return (cluster, leader, [1, 2, 3].first { $0 != leader }!)
-            } catch {
-                cluster.stopAll()
-                throw error
-            }
+            try TestCluster.startSettled(tuning: tuning)
         }
 
         /// A fresh client on node `id` gets PONG and reads back its own write; the process is alive.

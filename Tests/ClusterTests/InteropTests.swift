@@ -12,19 +12,8 @@ extension ClusterSuite {
     struct InteropTests {
         static let tuning = ["heartbeat_ms": 50, "election_timeout_ms": 300]
 
-        /// A running cluster with a known leader and one follower.
         static func startCluster() throws -> (TestCluster, leader: Int, follower: Int) {
-            let cluster = try TestCluster(size: 3, tuning: tuning)
-            do {
-                try cluster.startAll()
-                guard let leader = cluster.waitForSettledLeader(among: [1, 2, 3], timeoutMs: 10_000) else {
-                    throw HarnessError("no leader: \(cluster.lastInfos)\n\(cluster.logs())")
-                }
-                return (cluster, leader, [1, 2, 3].first { $0 != leader }!)
-            } catch {
-                cluster.stopAll()
-                throw error
-            }
+            try TestCluster.startSettled(tuning: tuning)
         }
 
         /// `redis-cli -p PORT --no-raw ARGS…`: the output a terminal user sees, trailing newline dropped.
