@@ -80,6 +80,9 @@ public enum Message: Hashable, Sendable {
 
     /// The leader is leaving: the receiver should stand for election now.
     case takeOver
+
+    /// The leader of `ballot` admits a caught-up learner as a voter (rule 9).
+    case admit(ballot: Ballot)
 }
 
 public struct Envelope: Hashable, Sendable {

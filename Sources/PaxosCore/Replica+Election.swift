@@ -60,7 +60,16 @@ extension Replica {
         return applied >= commits[config.majority - 1]
     }
 
-    var isEligible: Bool { isVoter && !isLeaving && reachesMajority && isCaughtUp }
+    var isEligible: Bool { isVoter && !isLeaving && reachesMajority && isCaughtUp && !isWaitingForFreshPeers }
+
+    /// In a brand-new cluster, a fresh voter lets fresh learners it hears
+    /// join first (for at most two election timeouts): once anyone promises,
+    /// they could only join through a later phase 1, and the leader it
+    /// elected would be bullied away as soon as a higher node joined.
+    var isWaitingForFreshPeers: Bool {
+        guard !hasHistory, let started = startedMs, nowMs < started + 2 * config.electionTimeoutMs else { return false }
+        return config.peers.contains { isHeardRecently($0) && peerStatus[$0]?.isVoter == false && peerStatus[$0]?.hasHistory == false }
+    }
 
     mutating func runElectionTimers() {
         switch election {
@@ -156,13 +165,20 @@ extension Replica {
 
     mutating func onStatus(from: NodeID, _ status: Status) {
         peerStatus[from] = status
-        // Rule 9: a caught-up learner votes again once it has seen a phase 1
-        // begun after its return; a stable leader runs one for it.
-        if role == .leader, !status.isVoter, status.commit + UInt64(config.maxInFlight) >= commitIndex,
-           nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
-            lastLearnerPhase1Ms = nowMs
-            startPhase1()
-            return
+        // Rule 9: a learner votes again once a phase 1 begun after its return
+        // has committed its first round and the learner has applied past it
+        // (it snapshots that state before it votes). A stable leader runs
+        // such a phase 1 for it, then admits it.
+        if role == .leader, !status.isVoter {
+            if learnerBallots[from] == ballot {
+                if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: from) }
+            } else if status.commit + UInt64(config.maxInFlight) >= commitIndex,
+                      nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
+                lastLearnerPhase1Ms = nowMs
+                startPhase1()
+                learnerBallots[from] = ballot
+                return
+            }
         }
         // A peer that applied further proves those slots chosen.
         if status.commit > commitIndex { learnExternalCommit(status.commit) }
@@ -181,17 +197,20 @@ extension Replica {
         }
     }
 
-    /// A learner heard the leader of ballot `b`: once that leader's phase 1
-    /// began after our return and we are caught up, we may vote again.
+    /// A learner heard the leader of ballot `b`: follow it and catch up.
     mutating func learnerHeardLeader(ballot b: Ballot, from: NodeID, commit: Slot) {
         if from != config.id, b.node == from {
             leaderID = from
             lastLeaderContactMs = nowMs
         }
         raiseCommit(to: commit)
-        if let seen = learnerSawPrepare, b >= seen, isCaughtUp, applied >= commit {
-            becomeVoter(promising: b)
-        }
+    }
+
+    /// The leader of `b` admits us: its phase 1 began after our return (we
+    /// saw its Prepare), its first round is committed, and we applied past it.
+    mutating func onAdmit(from: NodeID, ballot b: Ballot) {
+        guard !isVoter, let seen = learnerSawPrepare, b >= seen else { return }
+        becomeVoter(promising: b)
     }
 
     mutating func becomeVoter(promising b: Ballot) {

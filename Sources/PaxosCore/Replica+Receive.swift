@@ -30,6 +30,7 @@ extension Replica {
         case .readIndex(let id): onReadIndex(from: from, id)
         case .readIndexReply(let id, let index): onReadIndexReply(from: from, id, index: index)
         case .takeOver: onTakeOver(from: from)
+        case .admit(let b): onAdmit(from: from, ballot: b)
         }
     }
 
@@ -45,6 +46,8 @@ extension Replica {
             if slot == 0 { return "accept at slot 0" }
         case .heartbeat(let b, _, _):
             if b.node != from { return "heartbeat ballot \(b) not the sender's" }
+        case .admit(let b):
+            if b.node != from { return "admit ballot \(b) not the sender's" }
         case .promise(_, _, let entries):
             if entries.contains(where: { $0.slot == 0 }) { return "promise carries slot 0" }
         case .chosen(let entries):
@@ -67,7 +70,7 @@ extension Message {
     var ballot: Ballot? {
         switch self {
         case .prepare(let b, _), .promise(let b, _, _), .accept(let b, _, _, _), .accepted(let b, _),
-             .heartbeat(let b, _, _), .heartbeatAck(let b, _):
+             .heartbeat(let b, _, _), .heartbeatAck(let b, _), .admit(let b):
             return b
         case .reject(let b, let higher):
             return max(b, higher)

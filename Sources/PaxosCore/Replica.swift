@@ -88,6 +88,8 @@ public struct Replica<SM: StateMachine> {
     /// Set by `.handOver`: this node is leaving and never stands again.
     var isLeaving = false
     var lastLearnerPhase1Ms: UInt64 = 0
+    /// The ballot whose phase 1 this leader began after seeing each learner.
+    var learnerBallots: [NodeID: Ballot] = [:]
     /// A phase 1 seen after this learner's return: it may vote once that ballot leads.
     var learnerSawPrepare: Ballot? = nil
 

@@ -32,6 +32,7 @@ struct SimTracer {
         switch m {
         case .status(let s): return "status commit=\(s.commit) promised=\(s.promised) voter=\(s.isVoter)"
         case .takeOver: return "TAKE-OVER"
+        case .admit(let b): return "admit b=\(b)"
         case .election: return "ELECTION"
         case .alive: return "ALIVE"
         case .coordinator: return "COORDINATOR"

@@ -104,6 +104,12 @@ public struct Simulation {
             try step(env.to, .receive(from: env.from, env.message))
         case .syncDone(let id, let incarnation):
             guard nodes[id]!.incarnation == incarnation, nodes[id]!.replica != nil else { return }
+            // A crash during the fdatasync: what it covered is lost.
+            if !settling, rng.chance(options.crashPointRate / 3), aliveIDs.count > options.nodes / 2 + 1 {
+                crash(id)
+                queue.push(.restart(id), at: now + rng.u64(in: 2...20))
+                return
+            }
             let (count, notable) = nodes[id]!.disk.completeSync()
             try step(id, .persisted(count: count))
             startSync(id)

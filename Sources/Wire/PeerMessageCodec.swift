@@ -36,7 +36,7 @@ enum PeerMessageTag: UInt8 {
     case heartbeat, heartbeatAck
     case fetch, chosen, snapshot
     case forward, forwardRejected, readIndex, readIndexReply
-    case takeOver
+    case takeOver, admit
 }
 
 extension ByteWriter {
@@ -51,6 +51,9 @@ extension ByteWriter {
             u8(s.isVoter ? 1 : 0)
             u8(s.hasHistory ? 1 : 0)
         case .takeOver: tag(.takeOver)
+        case .admit(let b):
+            tag(.admit)
+            ballot(b)
         case .election: tag(.election)
         case .alive: tag(.alive)
         case .coordinator: tag(.coordinator)
@@ -144,6 +147,7 @@ extension ByteReader {
             let hasHistory = try validFlag()
             return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory))
         case .takeOver: return .takeOver
+        case .admit: return .admit(ballot: try validBallot())
         case .election: return .election
         case .alive: return .alive
         case .coordinator: return .coordinator

@@ -49,6 +49,7 @@ private struct MessageGenerator {
             .readIndex(requestID()),
             .readIndexReply(requestID(), index: Bool.random(using: &rng) ? u64() : nil),
             .takeOver,
+            .admit(ballot: ballot()),
         ]
     }
 }
@@ -60,7 +61,7 @@ struct PeerMessageCodecTests {
         var gen = MessageGenerator(rng: SeededRandom(seed: 11))
         for _ in 0..<200 {
             let messages = gen.all()
-            #expect(messages.count == 19)
+            #expect(messages.count == 20)
             for (i, m) in messages.enumerated() {
                 let bytes = PeerMessageCodec.encode(m)
                 #expect(bytes[0] == UInt8(i + 1), "tags are stable")
