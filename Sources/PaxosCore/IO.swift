@@ -12,6 +12,9 @@ public enum Input: Sendable {
     /// The node is shutting down: a leader hands leadership to the most
     /// caught-up peer, and the node stops standing for election.
     case handOver
+    /// The runtime could not send this message at all (the peer is down): it
+    /// never left this node. Only client hand-offs are reported.
+    case undeliverable(Envelope)
 }
 
 /// How a client request ended.

@@ -85,6 +85,16 @@ public enum Message: Hashable, Sendable {
     case admit(ballot: Ballot)
 }
 
+extension Message {
+    /// A client request handed from a follower to the leader.
+    public var isClientHandOff: Bool {
+        switch self {
+        case .forward, .readIndex: return true
+        default: return false
+        }
+    }
+}
+
 public struct Envelope: Hashable, Sendable {
     public var from: NodeID
     public var to: NodeID

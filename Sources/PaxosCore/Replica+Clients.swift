@@ -77,6 +77,15 @@ extension Replica {
         proposeQueued()
     }
 
+    /// A hand-off that never left this node is as good as refused.
+    mutating func undeliverable(_ envelope: Envelope) {
+        switch envelope.message {
+        case .forward(let request): onForwardRejected(from: envelope.to, request.id)
+        case .readIndex(let id): onReadIndexReply(from: envelope.to, id, index: nil)
+        default: break
+        }
+    }
+
     mutating func onForwardRejected(from: NodeID, _ id: RequestID) {
         // Only the node we handed it to can take it back (a duplicate of an
         // older rejection must not undo a later hand-off or a local proposal).

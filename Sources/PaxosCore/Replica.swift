@@ -129,6 +129,9 @@ public struct Replica<SM: StateMachine> {
             read(id, payload: payload)
         case .handOver:
             handOver()
+        case .undeliverable(let envelope):
+            precondition(envelope.from == config.id, "only our own messages come back undelivered")
+            undeliverable(envelope)
         case .persisted(let count):
             precondition(count <= recordsEmitted, "more records durable than emitted")
             if count > recordsDurable { recordsDurable = count }

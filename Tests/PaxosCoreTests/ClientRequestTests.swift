@@ -54,4 +54,18 @@ struct ClientRequestTests {
         let later = h.tick()
         #expect(!later.messages.contains { if case .forward = $0.message { return true } else { return false } })
     }
+
+    @Test("a forward that never left the node is parked again, then handed to the next leader")
+    func undeliverableForwardIsParked() {
+        var h = Harness(id: 1)
+        h.receive(.heartbeat(ballot: ballot(1, 3), commit: 0, seq: 1), from: 3)
+        h.persistAll()
+        let request = write(1)
+        let out = h.step(.submit(request))
+        #expect(out.messages(to: 3).contains(.forward(request)))
+        // The runtime could not send it: node 3's connection is down.
+        h.step(.undeliverable(Envelope(from: 1, to: 3, message: .forward(request))))
+        let handed = h.receive(.heartbeat(ballot: ballot(2, 2), commit: 0, seq: 1), from: 2)
+        #expect(handed.messages(to: 2).contains(.forward(request)))
+    }
 }

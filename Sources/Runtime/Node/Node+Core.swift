@@ -29,9 +29,15 @@ extension Node {
         // Appending is cheap; the core already holds back every message
         // that needs these records durable.
         wal.append(output.persist)
-        for envelope in output.messages { peers.send(envelope) }
+        var undelivered: [Envelope] = []
+        for envelope in output.messages where !peers.send(envelope) {
+            if envelope.message.isClientHandOff { undelivered.append(envelope) }
+        }
         for (id, reply) in output.replies { deliver(reply, to: id) }
         for event in output.events { log.coreEvent(event) }
+        // A forwarded request that never left this node was not handed to
+        // anyone: the core may park it again instead of answering -TIMEOUT.
+        for envelope in undelivered { step(.undeliverable(envelope)) }
     }
 
     /// Hands a reply to the connection waiting for it; a connection that

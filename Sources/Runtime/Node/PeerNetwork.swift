@@ -50,9 +50,13 @@ final class PeerNetwork {
     /// Peers whose handshake finished and whose connection is open.
     var peersUp: Int { links.values.filter(\.isUp).count }
 
-    func send(_ envelope: Envelope) {
-        guard let channel = links[envelope.to]?.established, channel.isOpen else { return }
+    /// Queues `envelope` on the peer's connection; false when the peer is
+    /// down and the message was dropped here, never having left this node.
+    @discardableResult
+    func send(_ envelope: Envelope) -> Bool {
+        guard let channel = links[envelope.to]?.established, channel.isOpen else { return false }
         channel.send(envelope.message)
+        return true
     }
 
     /// Closes every peer connection and stops redialing.
