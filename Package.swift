@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PaxosCore"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire"]),
-        .testTarget(name: "CheckerTests", dependencies: ["Checker"]),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
         .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire"]),
     ]
 )

@@ -1,18 +1,14 @@
 // Random sequential executions, smeared into concurrent histories around
 // their linearization points, must pass; one corrupted read must not.
 import Checker
+import PaxosCore
 import Testing
 
-/// Deterministic generator for reproducible seeds (SplitMix64).
+/// The project's seeded generator, so every seed replays.
 struct TestRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private var source: SplitMix64
+    init(state: UInt64) { source = SplitMix64(seed: state) }
+    mutating func next() -> UInt64 { source.next() }
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 

@@ -1,3 +1,4 @@
+import PaxosCore
 import Glibc
 import Testing
 import Wire
@@ -49,7 +50,7 @@ extension ClusterSuite {
                     #expect(closed, "node \(id), \(name): the connection must be closed after a protocol error")
                 }
                 // 64 KiB of seeded noise: whatever it parses as, the node stays up.
-                var generator = BadInputNoise(seed: UInt64(id))
+                var generator = SplitMix64(seed: UInt64(id))
                 let noise = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
                 let raw = try RawSocket(port: cluster.clientPorts[id]!, timeoutSeconds: 1)
                 raw.send(noise)
@@ -189,18 +190,5 @@ extension ClusterSuite {
             cluster.stopAll()
             cluster.removeFiles()
         }
-    }
-}
-
-/// A tiny seeded generator: the same noise on every run.
-struct BadInputNoise {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import PaxosCore
 @testable import KVStore
 
 /// Bytes of an ASCII string, for readable tests.
@@ -41,15 +42,5 @@ extension KVStateMachine {
     }
 }
 
-/// A small deterministic generator (splitmix64) so random tests replay.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's seeded generator, so random tests replay.
+typealias SeededRandom = SplitMix64
