@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "storage-bench", targets: ["storage-bench"]),
         .executable(name: "paxosd", targets: ["paxosd"]),
         .executable(name: "kvctl", targets: ["kvctl"]),
+        .executable(name: "paxos-chaos", targets: ["paxos-chaos"]),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -21,6 +22,8 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["PaxosCore"]),
         .target(name: "Checker"),
         .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "CLinux"]),
+        .target(name: "Chaos", dependencies: ["Runtime", "Checker"]),
+        .executableTarget(name: "paxos-chaos", dependencies: ["Chaos", "Checker"]),
         .executableTarget(name: "paxos-sim", dependencies: ["Simulator"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime"]),
         .executableTarget(name: "kvctl", dependencies: ["Runtime", "Wire"]),
@@ -33,5 +36,6 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
         .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire"]),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Checker", "Runtime"]),
     ]
 )

@@ -1,0 +1,2 @@
+import Chaos
+print("paxos-chaos: not built yet")
