@@ -6,6 +6,7 @@ struct DaemonArguments {
     var configPath: String
     var id: Int
     var logLevel: LogLevel
+    var options = NodeOptions()
 
     enum Outcome {
         case run(DaemonArguments)
@@ -18,16 +19,30 @@ struct DaemonArguments {
           --config FILE     cluster config (e.g. config/cluster3.conf)
           --id N            this node's id, a [node.N] section of the config
           --log-level L     debug, info (default), warn or error
+
+        testing only (scripts/chaos.sh uses them):
+          --peer-via ID=HOST:PORT  dial peer ID at HOST:PORT (a fault-injecting
+                                   proxy) instead of its configured peer address;
+                                   repeatable; the membership hash is unchanged
+          --unsafe-local-reads     UNSAFE: serve GET/MGET/EXISTS from the local
+                                   replica without a read index (stale reads);
+                                   shows that the linearizability checker bites
         """
 
     static func parse(_ args: [String]) -> Outcome {
         var configPath: String?
         var id: Int?
         var level = LogLevel.info
+        var options = NodeOptions()
         var i = 0
         while i < args.count {
             let flag = args[i]
             if flag == "--help" || flag == "-h" { return .help }
+            if flag == "--unsafe-local-reads" {
+                options.unsafeLocalReads = true
+                i += 1
+                continue
+            }
             guard i + 1 < args.count else { return .usageError("missing value after \(flag)") }
             let value = args[i + 1]
             switch flag {
@@ -38,6 +53,11 @@ struct DaemonArguments {
             case "--log-level":
                 guard let parsed = LogLevel(name: value) else { return .usageError("unknown log level '\(value)'") }
                 level = parsed
+            case "--peer-via":
+                switch parsePeerVia(value) {
+                case .success(let (peer, address)): options.peerVia[peer] = address
+                case .failure(let message): return .usageError(message.text)
+                }
             default:
                 return .usageError("unknown option '\(flag)'")
             }
@@ -45,7 +65,20 @@ struct DaemonArguments {
         }
         guard let configPath else { return .usageError("--config is required") }
         guard let id else { return .usageError("--id is required") }
-        return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level))
+        return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level, options: options))
+    }
+
+    struct Message: Error { var text: String }
+
+    /// `ID=HOST:PORT`.
+    static func parsePeerVia(_ text: String) -> Result<(Int, HostPort), Message> {
+        guard let equals = text.firstIndex(of: "="), let peer = Int(text[..<equals]), (1...255).contains(peer) else {
+            return .failure(Message(text: "--peer-via wants ID=HOST:PORT, got '\(text)'"))
+        }
+        switch HostPort.parse(String(text[text.index(after: equals)...])) {
+        case .success(let address): return .success((peer, address))
+        case .failure(let error): return .failure(Message(text: "--peer-via '\(text)': \(error)"))
+        }
     }
 }
 

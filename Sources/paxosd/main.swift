@@ -1,7 +1,7 @@
 import Glibc
 import Runtime
 
-// paxosd --config FILE --id N [--log-level debug|info|warn|error]
+// paxosd --config FILE --id N [--log-level debug|info|warn|error] (and testing-only flags: see --help)
 // Exit status: 0 after SIGTERM/SIGINT; 2 usage or config error; 3 data
 // directory locked or corrupt, a port that cannot be bound, or a fatal WAL
 // write/fdatasync error.
@@ -28,7 +28,7 @@ SignalSource.ignoreSIGPIPE()
 unblockStopSignals()
 let log = Log(node: arguments.id, minimumLevel: arguments.logLevel)
 do {
-    let node = try Node(config: config, id: arguments.id, log: log)
+    let node = try Node(config: config, id: arguments.id, log: log, options: arguments.options)
     try node.run()
 } catch {
     failAndExit(error.message, status: error.exitCode)

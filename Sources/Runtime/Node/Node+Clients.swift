@@ -80,7 +80,7 @@ extension Node {
             client.writesInCore += 1
             step(.submit(Request(id: id, payload: command.encoded())))
         case .read(let command):
-            read(command, isLocal: false, for: client)
+            read(command, isLocal: options.unsafeLocalReads && command.isLocallyReadable, for: client)
         case .localRead(let command):
             read(command, isLocal: true, for: client)
         }

@@ -50,13 +50,19 @@ extension Node {
         return min(maxConnections, holdable)
     }
 
-    static func resolvePeers(_ config: ClusterConfig, except id: NodeID) throws(NodeStartError) -> [NodeID: SocketAddress] {
+    /// Each peer's configured address, or its `via` override.
+    static func resolvePeers(_ config: ClusterConfig, except id: NodeID,
+                             via: [NodeID: HostPort]) throws(NodeStartError) -> [NodeID: SocketAddress] {
+        for peer in via.keys where config.node(peer) == nil || peer == id {
+            throw NodeStartError("--peer-via \(peer): not a peer of node \(id) in \(config.path)", exitCode: 2)
+        }
         var addresses: [NodeID: SocketAddress] = [:]
         for node in config.nodes where node.id != id {
+            let address = via[node.id] ?? node.peer
             do throws(IOError) {
-                addresses[node.id] = try SocketAddress(resolving: node.peer)
+                addresses[node.id] = try SocketAddress(resolving: address)
             } catch {
-                throw NodeStartError("\(config.path): node \(node.id) peer address \(node.peer): \(error)", exitCode: 2)
+                throw NodeStartError("\(config.path): node \(node.id) peer address \(address): \(error)", exitCode: 2)
             }
         }
         return addresses

@@ -24,6 +24,7 @@ public final class Node {
     let respLimits: RESPLimits
     /// Client connections at most (the config's, lowered to what the fd limit allows).
     let maxClients: Int
+    let options: NodeOptions
 
     // Client requests in the core, by id: where the reply goes.
     var waiting: [RequestID: WaitingRequest] = [:]
@@ -42,13 +43,14 @@ public final class Node {
 
     /// Opens the data directory (taking its lock), recovers the log, binds
     /// both ports and starts dialing peers. Throws `NodeStartError`.
-    public init(config: ClusterConfig, id: NodeID, log: Log) throws(NodeStartError) {
+    public init(config: ClusterConfig, id: NodeID, log: Log, options: NodeOptions = NodeOptions()) throws(NodeStartError) {
         guard let me = config.node(id) else {
             throw NodeStartError("\(config.path): no [node.\(id)] section for --id \(id)", exitCode: 2)
         }
         self.config = config
         self.me = me
         self.log = log
+        self.options = options
         let opened = try Self.openStorage(me.data, log: log)
         dataDirectory = opened.directory
         wal = opened.wal
@@ -66,7 +68,7 @@ public final class Node {
             } catch {
                 throw NodeStartError("cannot create the event loop: \(error)", exitCode: 3)
             }
-            let peerAddresses = try Self.resolvePeers(config, except: id)
+            let peerAddresses = try Self.resolvePeers(config, except: id, via: options.peerVia)
             let peerListener = try Self.listen("peer", me.peer, loop: loop, log: log)
             clientListener = try Self.listen("client", me.client, loop: loop, log: log)
             peers = PeerNetwork(config: config, selfID: id, peerAddresses: peerAddresses, listener: peerListener,
@@ -159,6 +161,12 @@ public final class Node {
         if !replica.isVoter {
             // Rule 9: it may have forgotten promises; it votes only once that is safe.
             log.info("empty data directory: non-voting learner until caught up (or until the cluster is new)")
+        }
+        for (peer, address) in options.peerVia.sorted(by: { $0.key < $1.key }) {
+            log.info("reaching peer via another address", ["peer": peer, "via": address])
+        }
+        if options.unsafeLocalReads {
+            log.warn("UNSAFE: --unsafe-local-reads serves reads from the local replica; they may be stale")
         }
     }
 }

@@ -1,0 +1,18 @@
+import PaxosCore
+
+/// Per-process switches that are not part of the shared cluster config,
+/// so they never enter the membership hash.
+public struct NodeOptions: Sendable, Equatable {
+    /// Reach these peers at another address (a fault-injecting proxy in the
+    /// chaos tester) instead of their configured `peer` address.
+    public var peerVia: [NodeID: HostPort]
+    /// DEBUG ONLY, UNSAFE: serve GET/MGET/EXISTS from the local replica
+    /// without a read index, so reads may be stale. The chaos tests use it
+    /// to show that the linearizability checker catches stale reads.
+    public var unsafeLocalReads: Bool
+
+    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false) {
+        self.peerVia = peerVia
+        self.unsafeLocalReads = unsafeLocalReads
+    }
+}
