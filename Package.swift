@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Simulator", dependencies: ["PaxosCore"]),
         .target(name: "Checker"),
         .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "CLinux"]),
-        .target(name: "Chaos", dependencies: ["Runtime", "Checker"]),
+        .target(name: "Chaos", dependencies: ["Runtime", "Checker", "Storage"]),
         .executableTarget(name: "paxos-chaos", dependencies: ["Chaos", "Checker"]),
         .executableTarget(name: "paxos-sim", dependencies: ["Simulator"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime"]),

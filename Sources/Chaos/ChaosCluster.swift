@@ -1,0 +1,166 @@
+import Glibc
+import Runtime
+
+/// The `paxosd` processes of one chaos run, on free loopback ports in the
+/// run directory, every peer link routed through the nemesis's proxy hub
+/// (the lower id dials the higher one through `--peer-via`).
+public final class ChaosCluster {
+    public let size: Int
+    public let directory: String
+    public let hub: ProxyHub
+    public let clientPorts: [Int: UInt16]
+    let configPath: String
+    private let daemonPath: String
+    private let argumentsOf: [Int: [String]]
+    private var processes: [Int: ChildProcess] = [:]
+    /// Paused with SIGSTOP and not yet resumed.
+    private var paused: Set<Int> = []
+
+    public var ids: [Int] { Array(1...size) }
+
+    /// Writes the config, starts the proxies; `start` launches the daemons.
+    public init(size: Int, directory: String, daemonPath: String, unsafeLocalReads: Bool,
+                tuning: [String] = []) throws(ChaosError) {
+        precondition(size >= 1)
+        self.size = size
+        self.directory = directory
+        self.daemonPath = daemonPath
+        configPath = directory + "/cluster.conf"
+        let ports = try freePorts(2 * size)
+        var clientPorts: [Int: UInt16] = [:]
+        var text = "cluster = \"chaos\"\n" + tuning.map { $0 + "\n" }.joined()
+        for id in 1...size {
+            let peer = ports[2 * (id - 1)], client = ports[2 * (id - 1) + 1]
+            clientPorts[id] = client
+            text += "\n[node.\(id)]\npeer = \"127.0.0.1:\(peer)\"\nclient = \"127.0.0.1:\(client)\"\ndata = \"node\(id)\"\n"
+        }
+        self.clientPorts = clientPorts
+        try writeTextFile(configPath, text)
+        do {
+            hub = try ProxyHub()
+        } catch {
+            throw ChaosError("cannot start the proxy hub: \(error)")
+        }
+        var argumentsOf: [Int: [String]] = [:]
+        for id in 1...size {
+            argumentsOf[id] = ["--config", configPath, "--id", "\(id)"] + (unsafeLocalReads ? ["--unsafe-local-reads"] : [])
+        }
+        for low in 1...size {
+            for high in 1...size where high > low {
+                let proxyPort: UInt16
+                do {
+                    proxyPort = try hub.addLink(LinkID(low, high), targetPort: ports[2 * (high - 1)])
+                } catch {
+                    throw ChaosError("cannot open a proxy for link \(low)-\(high): \(error)")
+                }
+                argumentsOf[low]! += ["--peer-via", "\(high)=127.0.0.1:\(proxyPort)"]
+            }
+        }
+        self.argumentsOf = argumentsOf
+    }
+
+    deinit { stop() }
+
+    public func logPath(_ id: Int) -> String { directory + "/node\(id).log" }
+
+    public func start(_ id: Int) throws(ChaosError) {
+        precondition(processes[id]?.isRunning != true, "node \(id) is already running")
+        processes[id] = try ChildProcess(executable: daemonPath, arguments: argumentsOf[id]!, logPath: logPath(id))
+        paused.remove(id)
+    }
+
+    public func startAll() throws(ChaosError) {
+        for id in ids { try start(id) }
+    }
+
+    public func isRunning(_ id: Int) -> Bool { processes[id]?.isRunning == true }
+    public func isPaused(_ id: Int) -> Bool { paused.contains(id) }
+
+    /// SIGKILL and reap.
+    public func kill(_ id: Int) {
+        processes[id]?.kill()
+        paused.remove(id)
+    }
+
+    public func pause(_ id: Int) {
+        processes[id]?.signal(SIGSTOP)
+        paused.insert(id)
+    }
+
+    public func resume(_ id: Int) {
+        processes[id]?.signal(SIGCONT)
+        paused.remove(id)
+    }
+
+    /// The exit status of a node that stopped on its own (a crash), if any.
+    public func unexpectedExit(_ id: Int) -> Int32? {
+        guard let process = processes[id], let code = process.pollExit(), code != 128 + SIGKILL else { return nil }
+        return code
+    }
+
+    /// Kills every daemon and closes the proxies. Idempotent.
+    public func stop() {
+        for id in ids where isPaused(id) { resume(id) }
+        for process in processes.values { process.kill() }
+        hub.stop()
+    }
+
+    // MARK: Observing
+
+    /// `INFO paxos` of one node as a dictionary, or nil when it does not answer in time.
+    public func info(_ id: Int, timeoutSeconds: Double = 0.5) -> [String: String]? {
+        guard !isPaused(id), let port = clientPorts[id] else { return nil }
+        guard let client = try? RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: timeoutSeconds),
+              case .bulk(let body?)? = try? client.call("INFO", "paxos")
+        else { return nil }
+        return InfoPaxos(parsing: String(decoding: body, as: UTF8.self)).fields
+    }
+
+    /// Whether the node answers PING within `timeoutSeconds` (a paused one does not).
+    public func probe(_ id: Int, timeoutSeconds: Double = 0.3) -> Bool {
+        guard let port = clientPorts[id],
+              let client = try? RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: timeoutSeconds),
+              case .simpleString("PONG")? = try? client.call("PING")
+        else { return false }
+        return true
+    }
+
+    /// The node that says it leads, among the nodes that answer (nil if none does).
+    public func leader(among candidates: [Int]? = nil) -> Int? {
+        for id in candidates ?? ids where info(id)?["role"] == "leader" { return id }
+        return nil
+    }
+
+    public func peersUp(_ id: Int) -> Int? { info(id).flatMap { $0["peers_up"] }.flatMap { Int($0) } }
+}
+
+/// Ports the kernel just handed out for port 0, released again: free for
+/// the daemons a moment later (a race with other processes is possible but rare).
+func freePorts(_ count: Int) throws(ChaosError) -> [UInt16] {
+    var fds: [CInt] = []
+    defer { fds.forEach { close($0) } }
+    var ports: [UInt16] = []
+    do throws(IOError) {
+        for _ in 0..<count {
+            let fd = try Posix.makeListener(SocketAddress(numericHost: "127.0.0.1", port: 0)!)
+            fds.append(fd)
+            ports.append(try Posix.localAddress(fd).port)
+        }
+    } catch {
+        throw ChaosError("cannot find free ports: \(error)")
+    }
+    return ports
+}
+
+func writeTextFile(_ path: String, _ text: String) throws(ChaosError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw ChaosError("cannot create \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { throw ChaosError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        written += n
+    }
+}

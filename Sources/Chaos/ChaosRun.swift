@@ -1,0 +1,64 @@
+import Checker
+import Glibc
+
+/// One chaos run: start the cluster behind the proxies, run the workload
+/// and the nemesis together, heal, probe, stop, check the history.
+public enum ChaosRun {
+    /// `say` gets one progress line at a time (fault log, phases).
+    public static func run(_ options: ChaosOptions, say: @escaping (String) -> Void) throws(ChaosError) -> ChaosResult {
+        try makeDirectory(options.runDirectory)
+        let cluster = try ChaosCluster(size: options.nodes, directory: options.runDirectory,
+                                       daemonPath: options.daemonPath, unsafeLocalReads: options.unsafeLocalReads,
+                                       tuning: options.tuning)
+        defer { cluster.stop() }
+        try cluster.startAll()
+        guard waitUntil(timeoutMs: 20_000, { cluster.leader() != nil }) else {
+            throw ChaosError("no leader elected within 20 s; node logs are in \(options.runDirectory)")
+        }
+        let startNs = monotonicNs()
+        let clock = { (text: String) in say("[\(ChaosReport.format3(Double(monotonicNs() - startNs) / 1e9)) s] \(text)") }
+        clock("leader \(cluster.leader() ?? 0) elected; workload and nemesis start for \(options.durationSeconds) s")
+        let deadlineNs = startNs + Int64(options.durationSeconds) * 1_000_000_000
+        let workload = Workload(clientPorts: cluster.clientPorts, options: options.workload, seed: options.seed,
+                                startNs: startNs)
+        let threads = workload.start(untilNs: deadlineNs)
+        let nemesis = Nemesis(cluster: cluster, kinds: options.faults, seed: options.seed ^ 0x5EED, startNs: startNs,
+                              say: clock)
+        nemesis.run(untilNs: deadlineNs)
+        for thread in threads { thread.join() }
+        clock("workload done; every fault healed; waiting for a write to succeed")
+        let probe = FinalProbe(cluster: cluster, options: options, collector: workload.collector, startNs: startNs)
+        let recoveryMs = probe.awaitWrite()
+        if recoveryMs != nil { probe.readBack() }
+        let crashes = cluster.ids.compactMap { id in
+            cluster.unexpectedExit(id).map { "node \(id) exited with status \($0) (see \(cluster.logPath(id)))" }
+        }
+        cluster.stop()
+        let history = workload.collector.history
+        try writeTextFile(options.runDirectory + "/history.jsonl", HistoryFormat.encode(history))
+        clock("checking \(history.count) operations for linearizability")
+        let checkStart = monotonicNs()
+        let verdict = Checker.check(history: history,
+                                    budget: Budget(maxStates: 5_000_000, maxDuration: .seconds(options.checkSeconds)))
+        let result = ChaosResult(options: options, history: history, faults: nemesis.records, verdict: verdict,
+                                 recoveryMs: recoveryMs, crashes: crashes,
+                                 unexpectedReplies: workload.collector.unexpectedReplies,
+                                 checkMs: milliseconds(monotonicNs() - checkStart))
+        try writeTextFile(options.runDirectory + "/report.txt", ChaosReport.text(result, full: true) + "\n")
+        return result
+    }
+
+    /// The printable summary of a finished run.
+    public static func report(_ result: ChaosResult) -> String { ChaosReport.text(result, full: false) }
+
+    /// `mkdir -p`.
+    static func makeDirectory(_ path: String) throws(ChaosError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw ChaosError("cannot create \(prefix): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+}

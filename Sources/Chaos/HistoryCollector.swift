@@ -1,0 +1,23 @@
+import Checker
+import Synchronization
+
+/// Where every client thread hands in its operations, and the shared
+/// process-id counter (a client that saw an unknown outcome becomes a new
+/// process, as in Jepsen: its old op may still be in flight).
+final class HistoryCollector: Sendable {
+    private let operations = Mutex<[Operation]>([])
+    private let unexpected = Mutex<[String]>([])
+    private let lastProcess = Atomic<Int>(0)
+
+    func newProcess() -> Int { lastProcess.add(1, ordering: .relaxed).newValue }
+
+    func add(_ ops: [Operation]) { operations.withLock { $0.append(contentsOf: ops) } }
+
+    /// Replies the classifier did not expect (kept for the report; a few suffice).
+    func noteUnexpected(_ what: String) {
+        unexpected.withLock { if $0.count < 20 { $0.append(what) } }
+    }
+
+    var history: [Operation] { operations.withLock { $0.sorted { $0.invokeNs < $1.invokeNs } } }
+    var unexpectedReplies: [String] { unexpected.withLock { $0 } }
+}

@@ -1,0 +1,50 @@
+import Checker
+import Runtime
+
+/// Turns a RESP reply into a history outcome. `-NOQUORUM` is a definite
+/// failure; `-TIMEOUT` and anything unexpected leave the outcome unknown
+/// (`unexpected` says what, so the run can report it).
+enum ReplyClassifier {
+    static func outcome(of call: Call, reply: ReplyValue) -> (outcome: Outcome, unexpected: String?) {
+        if case .error(let message) = reply {
+            if message.hasPrefix("NOQUORUM") { return (.fail, nil) }
+            if message.hasPrefix("TIMEOUT") { return (.unknown, nil) }
+            return (.unknown, "error reply -\(message)")
+        }
+        if let seen = decode(call, reply) { return (.ok(seen), nil) }
+        return (.unknown, "reply \(reply) to \(call)")
+    }
+
+    private static func decode(_ call: Call, _ reply: ReplyValue) -> Reply? {
+        switch (call, reply) {
+        case (.get, .bulk(let value)): return .value(value)
+        case (.get, .null): return .value(nil)
+        case (.set, .simpleString("OK")): return .applied(true)
+        case (.set, .bulk(nil)), (.set, .null): return .applied(false)
+        case (.del, .integer(let n)): return .count(Int(n))
+        case (.cas, .integer(let n)) where n == 0 || n == 1: return .swapped(n == 1)
+        case (.incr, .integer(let n)): return .integer(n)
+        default: return nil
+        }
+    }
+
+    /// The RESP command for a call the workload makes.
+    static func command(_ call: Call) -> [[UInt8]] {
+        switch call {
+        case .get(let key): return [Array("GET".utf8), key]
+        case .set(let key, let value, let condition):
+            let flag: [[UInt8]] = switch condition {
+            case .none: []
+            case .nx: [Array("NX".utf8)]
+            case .xx: [Array("XX".utf8)]
+            }
+            return [Array("SET".utf8), key, value] + flag
+        case .del(let keys): return [Array("DEL".utf8)] + keys
+        case .cas(let key, let expected, let new): return [Array("CAS".utf8), key, expected, new]
+        case .incr(let key, let by):
+            return by == 1 ? [Array("INCR".utf8), key] : [Array("INCRBY".utf8), key, Array(String(by).utf8)]
+        case .mset(let pairs): return [Array("MSET".utf8)] + pairs.flatMap { [$0.key, $0.value] }
+        case .mget(let keys): return [Array("MGET".utf8)] + keys
+        }
+    }
+}

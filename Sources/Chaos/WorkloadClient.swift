@@ -1,0 +1,110 @@
+import Checker
+import Glibc
+import PaxosCore
+import Runtime
+
+/// One client: a connection to one node (it stays with that node, so a
+/// minority side gets reads and writes too), one op at a time, every op
+/// recorded with its invoke and complete time.
+struct WorkloadClient {
+    let port: UInt16
+    let options: WorkloadOptions
+    let startNs: Int64
+    let collector: HistoryCollector
+    var random: SplitMix64
+    private var connection: RESPClient?
+    private var process: Int
+    private var sequence = 0
+    private var ops: [Operation] = []
+    /// The last value this client saw per key: CAS expects it.
+    private var lastSeen: [[UInt8]: [UInt8]] = [:]
+
+    init(port: UInt16, options: WorkloadOptions, startNs: Int64, collector: HistoryCollector, seed: UInt64) {
+        self.port = port
+        self.options = options
+        self.startNs = startNs
+        self.collector = collector
+        random = SplitMix64(seed: seed)
+        process = collector.newProcess()
+    }
+
+    /// Runs ops until `deadlineNs`, then hands its history to the collector.
+    mutating func run(untilNs deadlineNs: Int64) {
+        while monotonicNs() < deadlineNs {
+            guard let client = connect() else {
+                sleepMs(50)  // the node is down or paused: try it again shortly
+                continue
+            }
+            perform(nextCall(), on: client)
+        }
+        connection?.close()
+        collector.add(ops)
+    }
+
+    private mutating func connect() -> RESPClient? {
+        if let connection { return connection }
+        connection = try? RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: options.replyTimeoutSeconds)
+        return connection
+    }
+
+    private mutating func perform(_ call: Call, on client: RESPClient) {
+        let invokeNs = monotonicNs()
+        let outcome: Outcome
+        do throws(RESPClientError) {
+            let reply = try client.call(ReplyClassifier.command(call))
+            let classified = ReplyClassifier.outcome(of: call, reply: reply)
+            if let unexpected = classified.unexpected { collector.noteUnexpected(unexpected) }
+            outcome = classified.outcome
+        } catch {
+            // No reply (timeout, reset): unknown, and the connection is done for.
+            client.close()
+            connection = nil
+            outcome = .unknown
+        }
+        let completeNs = monotonicNs()
+        if case .unknown = outcome {
+            ops.append(Operation(process: process, call: call, invokeNs: invokeNs, completeNs: nil, outcome: .unknown))
+            process = collector.newProcess()
+            return
+        }
+        ops.append(Operation(process: process, call: call, invokeNs: invokeNs, completeNs: completeNs, outcome: outcome))
+        remember(call, outcome)
+    }
+
+    private mutating func remember(_ call: Call, _ outcome: Outcome) {
+        switch (call, outcome) {
+        case (.get(let key), .ok(.value(let value?))): lastSeen[key] = value
+        case (.set(let key, let value, _), .ok(.applied(true))): lastSeen[key] = value
+        case (.cas(let key, _, let new), .ok(.swapped(true))): lastSeen[key] = new
+        default: break
+        }
+    }
+
+    /// The op mix: 40% GET, 22% SET (some NX/XX), 15% CAS, 5% DEL, 18% INCR.
+    private mutating func nextCall() -> Call {
+        let window = Int((monotonicNs() - startNs) / 1_000_000) / options.windowMs
+        let keys = WorkloadOptions.keys(window: window, registers: options.registersPerWindow)
+        let register = keys.registers[Int(random.next() % UInt64(keys.registers.count))]
+        let roll = random.next() % 100
+        switch roll {
+        case 0..<40:
+            return .get(key: random.next() % 100 < 85 ? register : keys.counter)
+        case 40..<62:
+            let condition: SetCondition = switch random.next() % 10 { case 0: .nx; case 1: .xx; default: .none }
+            return .set(key: register, value: uniqueValue(), condition: condition)
+        case 62..<77:
+            guard let expected = lastSeen[register] else { return .get(key: register) }
+            return .cas(key: register, expected: expected, new: uniqueValue())
+        case 77..<82:
+            return .del(keys: [register])
+        default:
+            return .incr(key: keys.counter, by: 1)
+        }
+    }
+
+    /// Values never repeat in a run, so a read names the write it saw.
+    private mutating func uniqueValue() -> [UInt8] {
+        sequence += 1
+        return Array("p\(process).\(sequence)".utf8)
+    }
+}

@@ -1,0 +1,99 @@
+import Chaos
+import Checker
+import Glibc
+import XCTest
+
+/// Real paxosd processes under the nemesis, end to end. Serialized with
+/// the cluster tests (scripts/test.sh): they need the machine's cores.
+final class ChaosRunTests: XCTestCase {
+    /// The 60-second run of issue 5: every fault kind, a linearizable
+    /// history, a live cluster after healing, no daemon crash.
+    func testSixtySecondRunWithEveryFaultIsLinearizable() throws {
+        var options = try makeOptions(name: "sixty", seed: 20_261_123)
+        options.durationSeconds = 60
+        let result = try runKeepingLogsOnFailure(options)
+        let report = ChaosRun.report(result)
+        XCTAssertTrue(result.verdict.isLinearizable, report)
+        XCTAssertTrue(result.crashes.isEmpty, report)
+        XCTAssertNotNil(result.recoveryMs, report)
+        XCTAssertTrue(result.ineffectiveFaults.isEmpty, report)
+        for kind in FaultKind.allCases {
+            XCTAssertGreaterThanOrEqual(result.faults.filter { $0.kind == kind }.count, 2, "\(kind)\n\(report)")
+        }
+        let acknowledged = result.history.filter { if case .ok = $0.outcome { return true } else { return false } }
+        XCTAssertGreaterThan(acknowledged.count, 2_000, report)
+        XCTAssertEqual(result.exitCode, 0, report)
+    }
+
+    /// The checker bites on real processes: daemons that answer reads from
+    /// their local replica (no read index) give stale reads under partitions.
+    func testUnsafeLocalReadsAreCaughtByAShortPartitionRun() throws {
+        var options = try makeOptions(name: "unsafe", seed: 5)
+        options.durationSeconds = 15
+        options.faults = [.partition]
+        options.unsafeLocalReads = true
+        let result = try runKeepingLogsOnFailure(options, expectPass: false)
+        let report = ChaosRun.report(result)
+        XCTAssertTrue(result.verdict.isNotLinearizable, report)
+        XCTAssertEqual(result.exitCode, 1, report)
+        XCTAssertTrue(report.contains("linearizable: no"), report)
+    }
+
+    // MARK: Support
+
+    private var directories: [String] = []
+
+    override func tearDown() {
+        for directory in directories { removeTree(directory) }
+        directories = []
+        super.tearDown()
+    }
+
+    private func makeOptions(name: String, seed: UInt64) throws -> ChaosOptions {
+        var template = Array("/tmp/paxoskv-chaos-\(name)-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw ChaosError("mkdtemp failed: errno \(errno)") }
+        let directory = String(cString: made)
+        var options = ChaosOptions(runDirectory: directory, daemonPath: try daemonPath())
+        options.seed = seed
+        options.checkSeconds = 120
+        return options
+    }
+
+    /// Runs it; the run directory is deleted afterwards unless the run
+    /// did not end as expected (then its path is in the failure message).
+    private func runKeepingLogsOnFailure(_ options: ChaosOptions, expectPass: Bool = true) throws -> ChaosResult {
+        let result = try ChaosRun.run(options) { line in print(line) }
+        if result.passed == expectPass {
+            directories.append(options.runDirectory)
+        } else {
+            print("chaos run directory kept: \(options.runDirectory)")
+        }
+        return result
+    }
+
+    /// paxosd from the same build as this test bundle.
+    private func daemonPath() throws -> String {
+        var buffer = [CChar](repeating: 0, count: 4_096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { throw ChaosError("readlink /proc/self/exe: errno \(errno)") }
+        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var dir = exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]
+        while !dir.isEmpty {
+            let candidate = String(dir) + "/paxosd"
+            if access(candidate, X_OK) == 0 { return candidate }
+            guard let slash = dir.lastIndex(of: "/") else { break }
+            dir = dir[..<slash]
+        }
+        throw ChaosError("no paxosd next to \(exe): run `swift build` first")
+    }
+}
+
+/// `rm -rf` for the run directories this test created.
+func removeTree(_ path: String) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    guard let pid = try? spawnWithCleanSignals("/bin/rm", ["-rf", path], &actions) else { return }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+}
