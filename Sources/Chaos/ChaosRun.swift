@@ -7,6 +7,9 @@ public enum ChaosRun {
     /// `say` gets one progress line at a time (fault log, phases).
     public static func run(_ options: ChaosOptions, say: @escaping (String) -> Void) throws(ChaosError) -> ChaosResult {
         try makeDirectory(options.runDirectory)
+        if access(options.runDirectory + "/cluster.conf", F_OK) == 0 {
+            throw ChaosError("\(options.runDirectory) holds an earlier run; choose another --run-dir")
+        }
         let cluster = try ChaosCluster(size: options.nodes, directory: options.runDirectory,
                                        daemonPath: options.daemonPath, unsafeLocalReads: options.unsafeLocalReads,
                                        tuning: options.tuning)

@@ -26,7 +26,7 @@ enum ChaosArguments {
           --duration SECONDS    how long the workload and the faults run (default 60)
           --faults LIST         any of kill,pause,partition (default all three)
           --seed S              seeds the fault schedule and the workload (default: from the clock)
-          --run-dir DIR         logs, config, data, history.jsonl, report.txt (default run/chaos-SEED)
+          --run-dir DIR         logs, config, data, history.jsonl, report.txt (default run/chaos-SEED-TIME)
           --paxosd PATH         the daemon (default: paxosd next to this binary)
           --clients-per-node N  concurrent clients on each node (default 3)
           --check-seconds N     time limit of the linearizability check (default 300)
@@ -87,7 +87,7 @@ enum ChaosArguments {
             }
             i += 2
         }
-        var options = ChaosOptions(runDirectory: runDirectory ?? "run/chaos-\(seed)",
+        var options = ChaosOptions(runDirectory: runDirectory ?? "run/chaos-\(seed)-\(timestamp())",
                                    daemonPath: daemon ?? siblingExecutable("paxosd"))
         options.nodes = nodes
         options.durationSeconds = duration
@@ -108,6 +108,16 @@ enum ChaosArguments {
             return .failure(ChaosError("usage: paxos-chaos check HISTORY.jsonl [--check-seconds N]"))
         }
         return .success(.check(path: path, seconds: seconds))
+    }
+
+    /// `20261123-153000` (UTC), so each run gets its own directory.
+    static func timestamp() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-"
+            + "\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
     }
 
     /// `name` in the directory of this executable.
