@@ -35,7 +35,7 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Runtime", "Wire", "Chaos"]),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Checker", "Runtime"]),
     ]
 )

@@ -136,7 +136,7 @@ public final class ChaosCluster {
 
 /// Ports the kernel just handed out for port 0, released again: free for
 /// the daemons a moment later (a race with other processes is possible but rare).
-func freePorts(_ count: Int) throws(ChaosError) -> [UInt16] {
+public func freePorts(_ count: Int) throws(ChaosError) -> [UInt16] {
     var fds: [CInt] = []
     defer { fds.forEach { close($0) } }
     var ports: [UInt16] = []

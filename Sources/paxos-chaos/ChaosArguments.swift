@@ -88,7 +88,7 @@ enum ChaosArguments {
             i += 2
         }
         var options = ChaosOptions(runDirectory: runDirectory ?? "run/chaos-\(seed)-\(timestamp())",
-                                   daemonPath: daemon ?? siblingExecutable("paxosd"))
+                                   daemonPath: daemon ?? builtExecutable("paxosd") ?? "paxosd")
         options.nodes = nodes
         options.durationSeconds = duration
         options.faults = faults
@@ -118,15 +118,5 @@ enum ChaosArguments {
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))-"
             + "\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))"
-    }
-
-    /// `name` in the directory of this executable.
-    static func siblingExecutable(_ name: String) -> String {
-        var buffer = [CChar](repeating: 0, count: 4_096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return name }
-        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        guard let slash = exe.lastIndex(of: "/") else { return name }
-        return String(exe[..<slash]) + "/" + name
     }
 }

@@ -13,6 +13,7 @@ final class ChaosRunTests: XCTestCase {
         options.durationSeconds = 60
         let result = try runKeepingLogsOnFailure(options)
         let report = ChaosRun.report(result)
+        print(report)
         XCTAssertTrue(result.verdict.isLinearizable, report)
         XCTAssertTrue(result.crashes.isEmpty, report)
         XCTAssertNotNil(result.recoveryMs, report)
@@ -34,6 +35,7 @@ final class ChaosRunTests: XCTestCase {
         options.unsafeLocalReads = true
         let result = try runKeepingLogsOnFailure(options, expectPass: false)
         let report = ChaosRun.report(result)
+        print(report)
         XCTAssertTrue(result.verdict.isNotLinearizable, report)
         XCTAssertEqual(result.exitCode, 1, report)
         XCTAssertTrue(report.contains("linearizable: no"), report)
@@ -73,18 +75,8 @@ final class ChaosRunTests: XCTestCase {
 
     /// paxosd from the same build as this test bundle.
     private func daemonPath() throws -> String {
-        var buffer = [CChar](repeating: 0, count: 4_096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { throw ChaosError("readlink /proc/self/exe: errno \(errno)") }
-        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var dir = exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]
-        while !dir.isEmpty {
-            let candidate = String(dir) + "/paxosd"
-            if access(candidate, X_OK) == 0 { return candidate }
-            guard let slash = dir.lastIndex(of: "/") else { break }
-            dir = dir[..<slash]
-        }
-        throw ChaosError("no paxosd next to \(exe): run `swift build` first")
+        guard let path = builtExecutable("paxosd") else { throw ChaosError("no paxosd in this build: run `swift build` first") }
+        return path
     }
 }
 

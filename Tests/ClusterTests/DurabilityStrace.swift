@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 
 /// One system call from `strace -f -ttt -T -yy` output, with an

@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 
 /// An outside program (`redis-cli`, `redis-benchmark`, `python3`, `strace`)

@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 import Testing
 @testable import Runtime

@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 import Runtime
 import Wire

@@ -1,3 +1,4 @@
+import Chaos
 import Glibc
 import Runtime
 import Wire
@@ -37,19 +38,8 @@ final class TestCluster {
 
     /// The `paxosd` built next to this test bundle.
     static func daemonPath() throws -> String {
-        var buffer = [CChar](repeating: 0, count: 4_096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { throw HarnessError("readlink /proc/self/exe: errno \(errno)") }
-        let exe = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var dir = exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)]
-        // The test bundle may be a directory (…/PaxosKVPackageTests.xctest/…): walk up to the products dir.
-        while !dir.isEmpty {
-            let candidate = String(dir) + "/paxosd"
-            if access(candidate, X_OK) == 0 { return candidate }
-            guard let slash = dir.lastIndex(of: "/") else { break }
-            dir = dir[..<slash]
-        }
-        throw HarnessError("no paxosd next to \(exe): run `swift build` first")
+        guard let path = builtExecutable("paxosd") else { throw HarnessError("no paxosd in this build: run `swift build` first") }
+        return path
     }
 
     func start(_ id: Int, extraArguments: [String] = []) throws {
@@ -134,19 +124,6 @@ final class TestCluster {
     }
 }
 
-/// Ports the kernel just handed out for port 0, released again: free for
-/// the daemons a moment later (a race with other processes is possible but rare).
-func freePorts(_ count: Int) throws -> [UInt16] {
-    var fds: [CInt] = []
-    defer { fds.forEach { close($0) } }
-    var ports: [UInt16] = []
-    for _ in 0..<count {
-        let fd = try Posix.makeListener(SocketAddress(numericHost: "127.0.0.1", port: 0)!)
-        fds.append(fd)
-        ports.append(try Posix.localAddress(fd).port)
-    }
-    return ports
-}
 
 extension RESPValue {
     /// The text of a simple string, bulk or error, for assertions.
