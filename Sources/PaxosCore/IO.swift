@@ -36,6 +36,8 @@ public enum CoreEvent: Hashable, Sendable {
     case snapshotInstalled(index: Slot, from: NodeID)
     case becameVoter
     case handedOver(to: NodeID)
+    /// A Prepare from a node ranked below a live leader, not promised while that leader lives.
+    case prepareDeferred(from: NodeID, ballot: Ballot, leader: NodeID)
     case dropped(from: NodeID, reason: String)
 }
 

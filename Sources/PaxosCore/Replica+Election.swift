@@ -4,6 +4,7 @@
 extension Replica {
     mutating func onTick() {
         expireRequests()
+        retryDeferredPrepares()
         if role == .leader {
             if !reachesMajority {
                 stepDown(reason: "lost contact with a majority")
@@ -152,6 +153,13 @@ extension Replica {
         if let target {
             send(.takeOver, to: target.node)
             out.events.append(.handedOver(to: target.node))
+            // Tell every peer at once that we no longer lead, naming the
+            // successor: that ends their leader stickiness, so none defers
+            // the successor's Prepare (its id may be lower than ours).
+            var farewell = myStatus
+            farewell.leader = target.node
+            lastStatusSentMs = nowMs
+            broadcast(.status(farewell), includingSelf: false)
         }
     }
 
@@ -160,11 +168,13 @@ extension Replica {
         guard from == leaderID, role == .follower else { return }
         leaderID = 0
         lastLeaderContactMs = 0
+        leaderHeard = nil
         becomeCoordinator()
     }
 
     mutating func onStatus(from: NodeID, _ status: Status) {
         peerStatus[from] = status
+        leaderStatusHeard(from: from, status)
         // Rule 9: a learner votes again once a phase 1 begun after its return
         // has committed its first round and the learner has applied past it
         // (it snapshots that state before it votes). A stable leader runs

@@ -92,6 +92,14 @@ public struct Replica<SM: StateMachine> {
     var learnerBallots: [NodeID: Ballot] = [:]
     /// A phase 1 seen after this learner's return: it may vote once that ballot leads.
     var learnerSawPrepare: Ballot? = nil
+    /// Leader stickiness: the ballot of the last heartbeat or accept this
+    /// acceptor followed, and when it arrived (our tick clock). While that
+    /// ballot is still our promise and the contact is within an election
+    /// timeout, its leader is live and lower nodes' Prepares are deferred.
+    var leaderHeard: (ballot: Ballot, atMs: UInt64)? = nil
+    /// Prepares not promised because a higher live leader exists, by sender
+    /// (at most one each: the highest ballot); retried once it is not live.
+    var deferredPrepares: [NodeID: DeferredPrepare] = [:]
 
     // MARK: Clients
     var pending: [RequestID: PendingRequest] = [:]
@@ -170,6 +178,12 @@ struct Phase1 {
     var promises: [NodeID: (snapshotIndex: Slot, accepted: [SlotEntry])] = [:]
     /// Waiting to catch up to this snapshot index before proposing.
     var catchUpTo: Slot? = nil
+}
+
+struct DeferredPrepare {
+    var ballot: Ballot
+    var fromSlot: Slot
+    var receivedMs: UInt64
 }
 
 struct ReadWait {

@@ -75,3 +75,21 @@ extension Simulation {
         }
     }
 }
+
+extension Simulation {
+    /// Cuts the link between two nodes in both directions (a "bridge" when
+    /// the others still reach both), on top of any cut already in place.
+    public mutating func cutLink(_ a: NodeID, _ b: NodeID) {
+        precondition(a != b && ids.contains(a) && ids.contains(b), "a link joins two members")
+        counters.partitions += 1
+        cut.insert([a, b])
+        cut.insert([b, a])
+        tracer.note("link cut n\(a) <-> n\(b)", at: now)
+    }
+
+    /// Restores every cut link.
+    public mutating func healLinks() {
+        if !cut.isEmpty { tracer.note("network heals", at: now) }
+        cut = []
+    }
+}

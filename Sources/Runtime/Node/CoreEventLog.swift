@@ -21,6 +21,8 @@ extension Log {
             info("became voter")
         case .handedOver(let to):
             info("handed leadership over", ["to": to])
+        case .prepareDeferred(let from, let ballot, let leader):
+            info("prepare deferred", ["from": from, "ballot": ballot, "leader": leader])
         case .dropped(let from, let reason):
             // Rule 7: a peer's bad message is dropped with a line saying why.
             warn("dropped peer message", ["from": from, "reason": reason])
