@@ -20,8 +20,9 @@ stale() {
 
 if [[ -z "${PAXOSKV_BIN_DIR:-}" ]] && { stale paxosd || stale paxos-chaos; }; then
     echo "chaos.sh: building release binaries (swift build -c release)..." >&2
-    (cd "$ROOT" && swift build -c release --product paxosd && swift build -c release --product paxos-chaos) >&2 ||
-        { echo "chaos.sh: build failed" >&2; exit 2; }
+    # shellcheck source=release-build.sh
+    source "$ROOT/scripts/release-build.sh"
+    release_build "$ROOT" paxosd paxos-chaos || { echo "chaos.sh: build failed" >&2; exit 2; }
 fi
 [[ -x "$BIN/paxosd" && -x "$BIN/paxos-chaos" ]] || { echo "chaos.sh: no paxosd and paxos-chaos in $BIN" >&2; exit 2; }
 

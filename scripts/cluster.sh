@@ -70,8 +70,9 @@ build_if_needed() {
         return
     fi
     echo "cluster.sh: building release binaries (swift build -c release)..." >&2
-    (cd "$ROOT" && swift build -c release --product paxosd && swift build -c release --product kvctl) >&2 ||
-        die "build failed"
+    # shellcheck source=release-build.sh
+    source "$ROOT/scripts/release-build.sh"
+    release_build "$ROOT" paxosd kvctl || die "build failed"
 }
 
 kvctl() {
