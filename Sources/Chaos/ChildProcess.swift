@@ -16,6 +16,7 @@ public final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         pid = try spawnWithCleanSignals(executable, arguments, &actions)
+        ChildRegistry.started(pid)
     }
 
     deinit { kill() }
@@ -27,6 +28,7 @@ public final class ChildProcess {
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
         let signal = status & 0x7f
         exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        ChildRegistry.reaped(pid)
         return exitStatus
     }
 
@@ -54,6 +56,7 @@ public final class ChildProcess {
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
         exitStatus = 128 + SIGKILL
+        ChildRegistry.reaped(pid)
     }
 }
 

@@ -18,6 +18,9 @@ func fail(_ message: String, status: Int32) -> Never {
 }
 
 signal(SIGPIPE, SIG_IGN)
+killChildrenOnInterrupt { killed in
+    say("paxos-chaos: interrupted; killed \(killed) daemon process(es); the run directory keeps their logs")
+}
 switch ChaosArguments.parse(Array(CommandLine.arguments.dropFirst())) {
 case .failure(let error):
     fail("\(error)\n\(ChaosArguments.usage)", status: 2)
