@@ -1,4 +1,5 @@
 import Glibc
+import PaxosCore
 import Runtime
 
 /// The `paxosd` processes of one chaos run, on free loopback ports in the
@@ -15,6 +16,8 @@ public final class ChaosCluster {
     private var processes: [Int: ChildProcess] = [:]
     /// Paused with SIGSTOP and not yet resumed.
     private var paused: Set<Int> = []
+    /// Processes the nemesis killed: their SIGKILL status is no crash.
+    private var killedByUs: Set<pid_t> = []
 
     public var ids: [Int] { Array(1...size) }
 
@@ -65,6 +68,7 @@ public final class ChaosCluster {
 
     public func start(_ id: Int) throws(ChaosError) {
         precondition(processes[id]?.isRunning != true, "node \(id) is already running")
+        noteCrash(id)
         processes[id] = try ChildProcess(executable: daemonPath, arguments: argumentsOf[id]!, logPath: logPath(id))
         paused.remove(id)
     }
@@ -78,6 +82,8 @@ public final class ChaosCluster {
 
     /// SIGKILL and reap.
     public func kill(_ id: Int) {
+        noteCrash(id)
+        if let process = processes[id], process.isRunning { killedByUs.insert(process.pid) }
         processes[id]?.kill()
         paused.remove(id)
     }
@@ -92,14 +98,27 @@ public final class ChaosCluster {
         paused.remove(id)
     }
 
-    /// The exit status of a node that stopped on its own (a crash), if any.
-    public func unexpectedExit(_ id: Int) -> Int32? {
-        guard let process = processes[id], let code = process.pollExit(), code != 128 + SIGKILL else { return nil }
-        return code
+    /// Every time a daemon stopped on its own (any exit we did not cause
+    /// with SIGKILL), across restarts: "node 2 exited with status 134 (see …)".
+    public private(set) var crashes: [String] = []
+    /// Process ids whose exit is already in `crashes`.
+    private var reportedExits: Set<pid_t> = []
+
+    /// Records node `id`'s current process in `crashes` if it exited by itself.
+    public func noteCrash(_ id: Int) {
+        guard let process = processes[id], !reportedExits.contains(process.pid), let code = process.pollExit(),
+              !killedByUs.contains(process.pid)
+        else { return }
+        reportedExits.insert(process.pid)
+        crashes.append("node \(id) (pid \(process.pid)) exited with status \(code) (see \(logPath(id)))")
     }
+
+    /// Checks every node for a crash; call before judging a run.
+    public func noteCrashes() { for id in ids { noteCrash(id) } }
 
     /// Kills every daemon and closes the proxies. Idempotent.
     public func stop() {
+        noteCrashes()
         for id in ids where isPaused(id) { resume(id) }
         for process in processes.values { process.kill() }
         hub.stop()
@@ -134,22 +153,45 @@ public final class ChaosCluster {
     public func peersUp(_ id: Int) -> Int? { info(id).flatMap { $0["peers_up"] }.flatMap { Int($0) } }
 }
 
-/// Ports the kernel just handed out for port 0, released again: free for
-/// the daemons a moment later (a race with other processes is possible but rare).
+/// `count` distinct loopback ports that are free now and lie below the
+/// kernel's ephemeral range, so no outgoing connection can take one while
+/// its daemon is down (a killed node must be able to bind it again).
 public func freePorts(_ count: Int) throws(ChaosError) -> [UInt16] {
-    var fds: [CInt] = []
-    defer { fds.forEach { close($0) } }
+    let ephemeralLow = ephemeralPortRangeStart()
+    let low = max(10_000, min(ephemeralLow, 32_768) - 12_000)
+    let high = max(low + 1_000, min(ephemeralLow, 65_536)) - 1
+    var random = SplitMix64(seed: UInt64(getpid()) &* 0x9E37_79B9 &+ UInt64(monotonicNs()))
     var ports: [UInt16] = []
-    do throws(IOError) {
-        for _ in 0..<count {
-            let fd = try Posix.makeListener(SocketAddress(numericHost: "127.0.0.1", port: 0)!)
-            fds.append(fd)
-            ports.append(try Posix.localAddress(fd).port)
-        }
-    } catch {
-        throw ChaosError("cannot find free ports: \(error)")
+    var attempts = 0
+    while ports.count < count {
+        attempts += 1
+        guard attempts <= 10_000 else { throw ChaosError("cannot find \(count) free ports in \(low)...\(high)") }
+        let port = UInt16(low + Int(random.next() % UInt64(high - low + 1)))
+        guard !ports.contains(port), isBindable(port) else { continue }
+        ports.append(port)
     }
     return ports
+}
+
+/// The first port of `net.ipv4.ip_local_port_range` (32768 if unreadable).
+func ephemeralPortRangeStart() -> Int {
+    let fd = open("/proc/sys/net/ipv4/ip_local_port_range", O_RDONLY)
+    guard fd >= 0 else { return 32_768 }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: 64)
+    let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    guard n > 0 else { return 32_768 }
+    let text = String(decoding: bytes[0..<n], as: UTF8.self)
+    return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap { Int($0) } ?? 32_768
+}
+
+/// Whether a listener could bind 127.0.0.1:`port` right now.
+func isBindable(_ port: UInt16) -> Bool {
+    guard let address = SocketAddress(numericHost: "127.0.0.1", port: port),
+          let fd = try? Posix.makeListener(address)
+    else { return false }
+    close(fd)
+    return true
 }
 
 func writeTextFile(_ path: String, _ text: String) throws(ChaosError) {

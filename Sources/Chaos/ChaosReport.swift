@@ -22,9 +22,9 @@ enum ChaosReport {
         }
         lines.append("after healing: " + (result.recoveryMs.map { "a write succeeded in \($0) ms" }
                                           ?? "NO WRITE SUCCEEDED within \(options.livenessSeconds) s"))
-        for crash in result.crashes { lines.append("daemon crash: \(crash)") }
+        for problem in result.problems { lines.append("problem: \(problem)") }
         if !result.unexpectedReplies.isEmpty {
-            lines.append("unexpected replies (counted as unknown): "
+            lines.append("\(result.unexpectedCount) unexpected replies (counted as unknown): "
                          + result.unexpectedReplies.prefix(5).joined(separator: " | "))
         }
         lines.append("check took \(result.checkMs) ms")

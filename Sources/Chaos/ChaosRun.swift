@@ -30,12 +30,18 @@ public enum ChaosRun {
         nemesis.run(untilNs: deadlineNs)
         for thread in threads { thread.join() }
         clock("workload done; every fault healed; waiting for a write to succeed")
-        let probe = FinalProbe(cluster: cluster, options: options, collector: workload.collector, startNs: startNs)
+        let probe = FinalProbe(cluster: cluster, options: options, collector: workload.collector)
         let recoveryMs = probe.awaitWrite()
-        if recoveryMs != nil { probe.readBack() }
-        let crashes = cluster.ids.compactMap { id in
-            cluster.unexpectedExit(id).map { "node \(id) exited with status \($0) (see \(cluster.logPath(id)))" }
+        var problems = nemesis.problems
+        if recoveryMs != nil {
+            let lastWindow = Int((deadlineNs - 1 - startNs) / 1_000_000) / options.workload.windowMs
+            clock("reading back every key on every node")
+            for id in probe.readBack(lastWindow: lastWindow) {
+                problems.append("node \(id) answered no read after healing")
+            }
         }
+        cluster.noteCrashes()
+        problems = cluster.crashes + problems
         cluster.stop()
         let history = workload.collector.history
         try writeTextFile(options.runDirectory + "/history.jsonl", HistoryFormat.encode(history))
@@ -44,8 +50,9 @@ public enum ChaosRun {
         let verdict = Checker.check(history: history,
                                     budget: Budget(maxStates: 5_000_000, maxDuration: .seconds(options.checkSeconds)))
         let result = ChaosResult(options: options, history: history, faults: nemesis.records, verdict: verdict,
-                                 recoveryMs: recoveryMs, crashes: crashes,
+                                 recoveryMs: recoveryMs, problems: problems,
                                  unexpectedReplies: workload.collector.unexpectedReplies,
+                                 unexpectedCount: workload.collector.unexpectedCount,
                                  checkMs: milliseconds(monotonicNs() - checkStart))
         try writeTextFile(options.runDirectory + "/report.txt", ChaosReport.text(result, full: true) + "\n")
         return result

@@ -49,13 +49,15 @@ public final class ChildProcess {
         Glibc.kill(pid, signal)
     }
 
-    /// SIGKILL and reap. A stopped process dies of SIGKILL too.
+    /// SIGKILL and reap. A stopped process dies of SIGKILL too. A child
+    /// that had already exited keeps its own status (a crash stays visible).
     public func kill() {
-        guard exitStatus == nil else { return }
+        guard pollExit() == nil else { return }
         Glibc.kill(pid, SIGKILL)
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
-        exitStatus = 128 + SIGKILL
+        let signal = status & 0x7f
+        exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
         ChildRegistry.reaped(pid)
     }
 }

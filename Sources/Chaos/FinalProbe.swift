@@ -3,14 +3,17 @@ import Runtime
 
 /// After the faults are healed: the cluster must accept a write again
 /// within the liveness limit, and every node must then return, through a
-/// linearizable read, what the last windows' keys hold. These ops join the
+/// linearizable read, what every key of the run holds. These ops join the
 /// history, so a write lost by a node that was faulted shows up as a
 /// stale final read.
 struct FinalProbe {
     let cluster: ChaosCluster
     let options: ChaosOptions
     let collector: HistoryCollector
-    let startNs: Int64
+
+    static let livenessKey = Array("final.liveness".utf8)
+
+    static func isProbe(_ call: Call) -> Bool { call.keys == [livenessKey] }
 
     /// How long the first acknowledged write took, or nil.
     func awaitWrite() -> Int64? {
@@ -20,22 +23,29 @@ struct FinalProbe {
         while monotonicNs() < deadlineNs {
             attempt += 1
             let id = cluster.ids[attempt % cluster.size]
-            let call = Call.set(key: Array("final.liveness".utf8), value: Array("probe.\(attempt)".utf8), condition: .none)
+            let call = Call.set(key: Self.livenessKey, value: Array("probe.\(attempt)".utf8), condition: .none)
             if case .ok = record(call, on: id) { return milliseconds(monotonicNs() - beganNs) }
             sleepMs(100)
         }
         return nil
     }
 
-    /// A GET of every key of the last two windows on every node.
-    func readBack() {
-        let lastWindow = Int((monotonicNs() - startNs) / 1_000_000) / options.workload.windowMs
-        for window in max(0, lastWindow - 2)...lastWindow {
-            let keys = WorkloadOptions.keys(window: window, registers: options.workload.registersPerWindow)
-            for id in cluster.ids {
-                for key in keys.registers + [keys.counter] { record(.get(key: key), on: id) }
+    /// A GET of every key the workload ever used, on every node: a write
+    /// acknowledged before a crash must still be there on all of them.
+    /// Returns the nodes that answered none of them.
+    func readBack(lastWindow: Int) -> [Int] {
+        var silent: [Int] = []
+        for id in cluster.ids {
+            var answered = 0
+            for window in 0...lastWindow {
+                let keys = WorkloadOptions.keys(window: window, registers: options.workload.registersPerWindow)
+                for key in keys.registers + [keys.counter] {
+                    if case .ok = record(.get(key: key), on: id) { answered += 1 }
+                }
             }
+            if answered == 0 { silent.append(id) }
         }
+        return silent
     }
 
     @discardableResult

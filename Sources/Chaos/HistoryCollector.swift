@@ -6,7 +6,7 @@ import Synchronization
 /// process, as in Jepsen: its old op may still be in flight).
 final class HistoryCollector: Sendable {
     private let operations = Mutex<[Operation]>([])
-    private let unexpected = Mutex<[String]>([])
+    private let unexpected = Mutex<(first: [String], count: Int)>(([], 0))
     private let lastProcess = Atomic<Int>(0)
 
     func newProcess() -> Int { lastProcess.add(1, ordering: .relaxed).newValue }
@@ -15,9 +15,13 @@ final class HistoryCollector: Sendable {
 
     /// Replies the classifier did not expect (kept for the report; a few suffice).
     func noteUnexpected(_ what: String) {
-        unexpected.withLock { if $0.count < 20 { $0.append(what) } }
+        unexpected.withLock {
+            $0.count += 1
+            if $0.first.count < 20 { $0.first.append(what) }
+        }
     }
 
     var history: [Operation] { operations.withLock { $0.sorted { $0.invokeNs < $1.invokeNs } } }
-    var unexpectedReplies: [String] { unexpected.withLock { $0 } }
+    var unexpectedReplies: [String] { unexpected.withLock { $0.first } }
+    var unexpectedCount: Int { unexpected.withLock { $0.count } }
 }

@@ -12,6 +12,8 @@ final class Nemesis {
     let say: (String) -> Void
     var random: SplitMix64
     private(set) var records: [FaultRecord] = []
+    /// What went wrong while healing (a node that would not restart).
+    private(set) var problems: [String] = []
     private var queue: [FaultKind] = []
     private var nextShape = 0
 
@@ -65,15 +67,17 @@ final class Nemesis {
     private func kill(_ record: inout FaultRecord, untilNs endNs: Int64) {
         let leader = cluster.leader()
         let targets = pickTargets(leader: leader, most: (cluster.size - 1) / 2)
+        let baseline = peersUpNow()
         for id in targets { cluster.kill(id) }
         record.summary = "kill -9 " + describeNodes(targets, leader: leader)
         announce(record)
-        record.effect = observe(record, leader: leader, affected: targets, untilNs: endNs)
+        record.effect = observe(record, leader: leader, affected: targets, baseline: baseline, untilNs: endNs)
         waitUntilNs(endNs)
         for id in targets {
             do throws(ChaosError) {
                 try cluster.start(id)
             } catch {
+                problems.append("fault \(record.number): cannot restart node \(id): \(error)")
                 say("cannot restart node \(id): \(error)")
             }
         }
@@ -85,7 +89,7 @@ final class Nemesis {
         for id in targets { cluster.pause(id) }
         record.summary = "SIGSTOP " + describeNodes(targets, leader: leader)
         announce(record)
-        record.effect = observe(record, leader: leader, affected: targets, untilNs: endNs)
+        record.effect = observe(record, leader: leader, affected: targets, baseline: [:], untilNs: endNs)
         waitUntilNs(endNs)
         for id in targets { cluster.resume(id) }
     }
@@ -103,15 +107,37 @@ final class Nemesis {
         }
         let (sideA, sideB, bridge) = sides(shape, leader: leader)
         let cut = LinkSet.between(sideA, sideB)
+        let baseline = peersUpNow()
+        let before = cutCount(cut)
         for link in cut { cluster.hub.setCut(link, true) }
         let bridgeText = bridge.map { " (node \($0) sees both)" } ?? ""
         record.summary = "\(shape.rawValue) \(describeSet(sideA)) | \(describeSet(sideB))\(bridgeText)"
             + (leader.map { ", leader was \($0)" } ?? "")
         announce(record)
-        record.effect = observe(record, leader: leader, affected: sideA, untilNs: endNs,
-                                expectedPeers: sideA.count - 1 + (bridge == nil ? 0 : 1))
+        let seen = observe(record, leader: leader, affected: sideA, baseline: baseline, untilNs: endNs)
         waitUntilNs(endNs)
+        // The proof that real TCP traffic was cut: connections the proxy closed or refused.
+        let after = cutCount(cut)
+        let (closed, refused) = (after.0 - before.0, after.1 - before.1)
         for link in cut { cluster.hub.setCut(link, false) }
+        let cutText = "\(closed) connections cut, \(refused) refused"
+        say("fault \(record.number): " + cutText)
+        record.effect = closed + refused > 0 ? [seen, cutText].compactMap { $0 }.joined(separator: "; ") : nil
+    }
+
+    /// Connections closed by cuts and refused so far on `links`.
+    private func cutCount(_ links: [LinkID]) -> (Int, Int) {
+        links.reduce((0, 0)) { sum, link in
+            let stats = cluster.hub.stats(link)
+            return (sum.0 + stats.closedByCut, sum.1 + stats.refused)
+        }
+    }
+
+    /// peers_up of every node that answers now.
+    private func peersUpNow() -> [Int: Int] {
+        var result: [Int: Int] = [:]
+        for id in cluster.ids { result[id] = cluster.peersUp(id) }
+        return result
     }
 
     private func flap(_ record: inout FaultRecord, untilNs endNs: Int64) {
@@ -142,27 +168,35 @@ final class Nemesis {
 
     // MARK: Observing effects
 
-    /// Waits (at most until the fault ends, and at least 3 s) for the
-    /// leader to change away from a faulted leader, or for a node on the
-    /// faulted side to report fewer peers up, or a paused node to stop answering.
-    private func observe(_ record: FaultRecord, leader: Int?, affected: [Int], untilNs endNs: Int64,
-                         expectedPeers: Int? = nil) -> String? {
+    /// Waits (until the fault ends, and at least 3 s) for what the fault
+    /// should show: a killed node refusing connections, a paused one not
+    /// answering, a node on the faulted side (or a survivor) reporting fewer
+    /// peers up than before the fault, and a new leader when the leader was hit.
+    private func observe(_ record: FaultRecord, leader: Int?, affected: [Int], baseline: [Int: Int],
+                         untilNs endNs: Int64) -> String? {
         let deadlineNs = max(endNs, monotonicNs() + 3_000_000_000)
         let others = cluster.ids.filter { !affected.contains($0) }
         var effects: [String] = []
-        if record.kind == .pause {
+        switch record.kind {
+        case .kill:
+            for id in affected where !cluster.probe(id) { effects.append("node \(id) refuses connections") }
+        case .pause:
             for id in affected where !cluster.probe(id) { effects.append("node \(id) stopped answering") }
-        } else if record.kind == .kill {
-            // Survivors see the dead node's connection close.
-            let survivor = others[Int(random.next() % UInt64(others.count))]
-            let limit = cluster.size - 1 - affected.count
-            if waitUntilNs(deadlineNs, { (self.cluster.peersUp(survivor) ?? Int.max) <= limit }) {
-                effects.append("peers_up on node \(survivor) fell to \(limit)")
+        case .partition:
+            break
+        }
+        // Killed nodes' peers see them go; a partition's side A sees side B go.
+        let watched = record.kind == .kill ? others : affected
+        var fell: (id: Int, from: Int, to: Int)?
+        if !baseline.isEmpty, waitUntilNs(deadlineNs, {
+            for id in watched {
+                guard let before = baseline[id], let now = self.cluster.peersUp(id), now < before else { continue }
+                fell = (id, before, now)
+                return true
             }
-        } else if let expectedPeers, let watched = affected.first {
-            if waitUntilNs(deadlineNs, { (self.cluster.peersUp(watched) ?? Int.max) <= expectedPeers }) {
-                effects.append("peers_up on node \(watched) fell to \(expectedPeers)")
-            }
+            return false
+        }) {
+            effects.append("peers_up on node \(fell!.id) fell from \(fell!.from) to \(fell!.to)")
         }
         if let leader, affected.contains(leader) {
             var newLeader: Int?
@@ -182,10 +216,10 @@ final class Nemesis {
 
     /// One node (sometimes up to `most`), the leader half the time.
     private func pickTargets(leader: Int?, most: Int) -> [Int] {
-        let count = most > 1 && random.next() % 3 == 0 ? most : 1
-        var pool = cluster.ids
+        var pool = cluster.ids.filter { cluster.isRunning($0) && !cluster.isPaused($0) }
+        let count = min(pool.count, most > 1 && random.next() % 3 == 0 ? most : 1)
         var targets: [Int] = []
-        if let leader, random.next() % 2 == 0 {
+        if let leader, pool.contains(leader), random.next() % 2 == 0 {
             targets.append(leader)
             pool.removeAll { $0 == leader }
         }

@@ -12,8 +12,8 @@ enum Unavailability {
 
     static func worst(faults: [FaultRecord], history: [Operation]) -> Worst? {
         let writes = history.filter { op in
-            guard case .ok = op.outcome else { return false }
-            return !op.call.isReadOnly
+            guard case .ok(let reply) = op.outcome, !op.call.isReadOnly else { return false }
+            return reply != .applied(false) && !FinalProbe.isProbe(op.call)
         }
         var worst: Worst?
         for fault in faults {

@@ -61,7 +61,8 @@ final class ChaosPartsTests: XCTestCase {
         silent.effect = nil
         let result = ChaosResult(options: options, history: [write(invoke: 1_050, complete: 3_000_001_050)],
                                  faults: [fault(1, atNs: 100), partition, silent], verdict: .linearizable,
-                                 recoveryMs: 12, crashes: [], unexpectedReplies: [], checkMs: 3)
+                                 recoveryMs: 12, problems: [], unexpectedReplies: [], unexpectedCount: 0,
+                                 checkMs: 3)
         let text = ChaosRun.report(result)
         XCTAssertTrue(text.contains("operations: 1 (ok 1, fail 0, unknown 0)"), text)
         XCTAssertTrue(text.contains("faults injected: 3: kill 2, partition 1 (bridge 1)"), text)
