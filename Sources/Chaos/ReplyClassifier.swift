@@ -24,6 +24,17 @@ enum ReplyClassifier {
         case (.del, .integer(let n)): return .count(Int(n))
         case (.cas, .integer(let n)) where n == 0 || n == 1: return .swapped(n == 1)
         case (.incr, .integer(let n)): return .integer(n)
+        case (.mset, .simpleString("OK")): return .ok
+        case (.mget(let keys), .array(let items?)) where items.count == keys.count:
+            var values: [Bytes?] = []
+            for item in items {
+                switch item {
+                case .bulk(let value): values.append(value)
+                case .null: values.append(nil)
+                default: return nil
+                }
+            }
+            return .values(values)
         default: return nil
         }
     }

@@ -76,20 +76,31 @@ struct WorkloadClient {
         case (.get(let key), .ok(.value(let value?))): lastSeen[key] = value
         case (.set(let key, let value, _), .ok(.applied(true))): lastSeen[key] = value
         case (.cas(let key, _, let new), .ok(.swapped(true))): lastSeen[key] = new
+        case (.mset(let pairs), .ok(.ok)): for pair in pairs { lastSeen[pair.key] = pair.value }
+        case (.mget(let keys), .ok(.values(let values))):
+            for (key, value) in zip(keys, values) { if let value { lastSeen[key] = value } }
         default: break
         }
     }
 
-    /// The op mix: 40% GET, 22% SET (some NX/XX), 15% CAS, 5% DEL, 18% INCR.
+    /// The op mix: 36% GET, 18% SET (some NX/XX), 15% CAS, 5% DEL, 18% INCR,
+    /// and on the window's key pair 3% MGET, 3% MSET (atomic: one log entry),
+    /// 2% SET of one of the pair.
     private mutating func nextCall() -> Call {
         let window = Int((monotonicNs() - startNs) / 1_000_000) / options.windowMs
         let keys = WorkloadOptions.keys(window: window, registers: options.registersPerWindow)
         let register = keys.registers[Int(random.next() % UInt64(keys.registers.count))]
         let roll = random.next() % 100
         switch roll {
-        case 0..<40:
+        case 0..<36:
             return .get(key: random.next() % 100 < 85 ? register : keys.counter)
-        case 40..<62:
+        case 36..<39:
+            return .mget(keys: keys.pair)
+        case 39..<42:
+            return .mset(pairs: keys.pair.map { KeyValue(key: $0, value: uniqueValue()) })
+        case 42..<44:
+            return .set(key: keys.pair[Int(random.next() % 2)], value: uniqueValue(), condition: .none)
+        case 44..<62:
             let condition: SetCondition = switch random.next() % 10 { case 0: .nx; case 1: .xx; default: .none }
             return .set(key: register, value: uniqueValue(), condition: condition)
         case 62..<77:

@@ -30,6 +30,13 @@ final class ChaosPartsTests: XCTestCase {
         let cas = Call.cas(key: Array("k".utf8), expected: [1], new: [2])
         XCTAssertEqual(ReplyClassifier.outcome(of: cas, reply: .integer(1)).outcome, .ok(.swapped(true)))
         XCTAssertEqual(ReplyClassifier.outcome(of: cas, reply: .integer(2)).outcome, .unknown)
+        let mget = Call.mget(keys: [Array("a".utf8), Array("b".utf8)])
+        XCTAssertEqual(ReplyClassifier.outcome(of: mget, reply: .array([.bulk(Array("1".utf8)), .bulk(nil)])).outcome,
+                       .ok(.values([Array("1".utf8), nil])))
+        XCTAssertEqual(ReplyClassifier.outcome(of: mget, reply: .array([.bulk(nil)])).outcome, .unknown)
+        let mset = Call.mset(pairs: [KeyValue(key: Array("a".utf8), value: [1])])
+        XCTAssertEqual(ReplyClassifier.outcome(of: mset, reply: .simpleString("OK")).outcome, .ok(.ok))
+        XCTAssertEqual(ReplyClassifier.outcome(of: mset, reply: .error("TIMEOUT")).outcome, .unknown)
         XCTAssertEqual(ReplyClassifier.command(.incr(key: Array("n".utf8), by: 1)).map { String(decoding: $0, as: UTF8.self) },
                        ["INCR", "n"])
         XCTAssertEqual(ReplyClassifier.command(set + .xx).map { String(decoding: $0, as: UTF8.self) }, ["SET", "k", "v", "XX"])
