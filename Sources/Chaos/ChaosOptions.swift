@@ -12,6 +12,8 @@ public struct ChaosOptions: Sendable {
     public var workload = WorkloadOptions()
     /// Wall-clock limit for the linearizability check; past it the verdict is unknown.
     public var checkSeconds: Int = 300
+    /// Testing only: partitions cut nothing (the run must then report faults without effect).
+    var fakePartitions = false
     /// After healing, how long a write may take before the run calls the cluster stuck.
     public var livenessSeconds: Int = 30
 

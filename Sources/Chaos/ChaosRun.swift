@@ -26,7 +26,7 @@ public enum ChaosRun {
                                 startNs: startNs)
         let threads = workload.start(untilNs: deadlineNs)
         let nemesis = Nemesis(cluster: cluster, kinds: options.faults, seed: options.seed ^ 0x5EED, startNs: startNs,
-                              say: clock)
+                              cutsAreFake: options.fakePartitions, say: clock)
         nemesis.run(untilNs: deadlineNs)
         for thread in threads { thread.join() }
         clock("workload done; every fault healed; waiting for a write to succeed")

@@ -17,9 +17,15 @@ final class Nemesis {
     private var queue: [FaultKind] = []
     private var nextShape = 0
 
-    init(cluster: ChaosCluster, kinds: [FaultKind], seed: UInt64, startNs: Int64, say: @escaping (String) -> Void) {
+    /// Testing only: partitions announce themselves but cut nothing, to show
+    /// that a fault without effect is caught.
+    let cutsAreFake: Bool
+
+    init(cluster: ChaosCluster, kinds: [FaultKind], seed: UInt64, startNs: Int64, cutsAreFake: Bool = false,
+         say: @escaping (String) -> Void) {
         precondition(!kinds.isEmpty)
         self.cluster = cluster
+        self.cutsAreFake = cutsAreFake
         self.kinds = kinds
         self.startNs = startNs
         self.say = say
@@ -109,7 +115,7 @@ final class Nemesis {
         let cut = LinkSet.between(sideA, sideB)
         let baseline = peersUpNow()
         let before = cutCount(cut)
-        for link in cut { cluster.hub.setCut(link, true) }
+        for link in cut { setCut(link, true) }
         let bridgeText = bridge.map { " (node \($0) sees both)" } ?? ""
         record.summary = "\(shape.rawValue) \(describeSet(sideA)) | \(describeSet(sideB))\(bridgeText)"
             + (leader.map { ", leader was \($0)" } ?? "")
@@ -119,10 +125,14 @@ final class Nemesis {
         // The proof that real TCP traffic was cut: connections the proxy closed or refused.
         let after = cutCount(cut)
         let (closed, refused) = (after.0 - before.0, after.1 - before.1)
-        for link in cut { cluster.hub.setCut(link, false) }
+        for link in cut { setCut(link, false) }
         let cutText = "\(closed) connections cut, \(refused) refused"
         say("fault \(record.number): " + cutText)
         record.effect = closed + refused > 0 ? [seen, cutText].compactMap { $0 }.joined(separator: "; ") : nil
+    }
+
+    private func setCut(_ link: LinkID, _ cut: Bool) {
+        if !cutsAreFake { cluster.hub.setCut(link, cut) }
     }
 
     /// Connections closed by cuts and refused so far on `links`.
@@ -153,17 +163,17 @@ final class Nemesis {
         var isCut = false
         while monotonicNs() < endNs {
             isCut.toggle()
-            cluster.hub.setCut(link, isCut)
+            setCut(link, isCut)
             toggles += 1
             sleepMs(100 + Int(random.next() % 300))
         }
-        cluster.hub.setCut(link, false)
+        setCut(link, false)
         let after = cluster.hub.stats(link)
         let cutConnections = after.closedByCut - before.closedByCut
         let refused = after.refused - before.refused
         let text = "link \(link) cut \((toggles + 1) / 2) times: \(cutConnections) connections cut, \(refused) refused"
-        say("fault \(record.number): \(text)")
         record.effect = cutConnections + refused > 0 ? text : nil
+        say("fault \(record.number): \(text)" + (record.effect == nil ? " — NO EFFECT OBSERVED" : ""))
     }
 
     // MARK: Observing effects

@@ -1,4 +1,4 @@
-import Chaos
+@testable import Chaos
 import Checker
 import Glibc
 import XCTest
@@ -51,6 +51,23 @@ final class ChaosRunTests: XCTestCase {
         XCTAssertTrue(operations.contains("] get "), report)
         XCTAssertEqual(result.exitCode, 1, report)
         XCTAssertTrue(report.contains("linearizable: no"), report)
+    }
+
+    /// The effect check bites: partitions that cut nothing are reported as
+    /// faults without effect, and the run is undecided (exit 3), not a pass.
+    func testPartitionsThatCutNothingAreReportedAsIneffective() throws {
+        var options = try makeOptions(name: "fake", seed: 9)
+        options.durationSeconds = 12
+        options.faults = [.partition]
+        options.fakePartitions = true
+        let result = try runKeepingLogsOnFailure(options, expectPass: false)
+        let report = ChaosRun.report(result)
+        print(report)
+        XCTAssertFalse(result.faults.isEmpty, report)
+        XCTAssertEqual(result.ineffectiveFaults.count, result.faults.count, report)
+        XCTAssertTrue(report.contains("fault without an observed effect"), report)
+        XCTAssertFalse(result.passed, report)
+        XCTAssertEqual(result.exitCode, 3, report)
     }
 
     // MARK: Support
