@@ -19,7 +19,12 @@ public enum ChaosRun {
             throw ChaosError("no leader elected within 20 s; node logs are in \(options.runDirectory)")
         }
         let startNs = monotonicNs()
-        let clock = { (text: String) in say("[\(ChaosReport.format3(Double(monotonicNs() - startNs) / 1e9)) s] \(text)") }
+        let faultLog = AppendFile(path: options.runDirectory + "/chaos.log")
+        let clock = { (text: String) in
+            let line = "[\(ChaosReport.format3(Double(monotonicNs() - startNs) / 1e9)) s] \(text)"
+            faultLog.append(line + "\n")
+            say(line)
+        }
         clock("leader \(cluster.leader() ?? 0) elected; workload and nemesis start for \(options.durationSeconds) s")
         let deadlineNs = startNs + Int64(options.durationSeconds) * 1_000_000_000
         let workload = Workload(clientPorts: cluster.clientPorts, options: options.workload, seed: options.seed,

@@ -56,6 +56,7 @@ final class Nemesis {
     }
 
     private func inject(_ kind: FaultKind, forMs ms: Int) {
+        // startNs is set again at the moment of injection, after the leader and peers_up queries.
         var record = FaultRecord(number: records.count + 1, kind: kind, shape: nil, summary: "", startNs: monotonicNs())
         let endNs = record.startNs + Int64(ms) * 1_000_000
         switch kind {
@@ -74,6 +75,7 @@ final class Nemesis {
         let leader = cluster.leader()
         let targets = pickTargets(leader: leader, most: (cluster.size - 1) / 2)
         let baseline = peersUpNow()
+        record.startNs = monotonicNs()
         for id in targets { cluster.kill(id) }
         record.summary = "kill -9 " + describeNodes(targets, leader: leader)
         announce(record)
@@ -92,6 +94,7 @@ final class Nemesis {
     private func pause(_ record: inout FaultRecord, untilNs endNs: Int64) {
         let leader = cluster.leader()
         let targets = pickTargets(leader: leader, most: 1)
+        record.startNs = monotonicNs()
         for id in targets { cluster.pause(id) }
         record.summary = "SIGSTOP " + describeNodes(targets, leader: leader)
         announce(record)
@@ -115,6 +118,7 @@ final class Nemesis {
         let cut = LinkSet.between(sideA, sideB)
         let baseline = peersUpNow()
         let before = cutCount(cut)
+        record.startNs = monotonicNs()
         for link in cut { setCut(link, true) }
         let bridgeText = bridge.map { " (node \($0) sees both)" } ?? ""
         record.summary = "\(shape.rawValue) \(describeSet(sideA)) | \(describeSet(sideB))\(bridgeText)"
@@ -161,6 +165,7 @@ final class Nemesis {
         announce(record)
         var toggles = 0
         var isCut = false
+        record.startNs = monotonicNs()
         while monotonicNs() < endNs {
             isCut.toggle()
             setCut(link, isCut)
