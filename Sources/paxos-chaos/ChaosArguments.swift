@@ -36,8 +36,10 @@ enum ChaosArguments {
         faults injected, the longest write unavailability and
         `linearizable: yes|no|unknown`.
         Exit status: 0 linearizable and healthy; 1 not linearizable, a daemon
-        crashed, or no write succeeded after healing; 2 usage error; 3 the check
-        was undecided, a fault showed no effect, or the run could not start.
+        crashed (or would not restart, or answered nothing after healing), or no
+        write succeeded after healing; 2 usage error; 3 the check was undecided,
+        a fault showed no effect, replies were unexpected, nothing was
+        acknowledged, or the run could not start. Ctrl-C kills every daemon.
         """
 
     static func parse(_ args: [String]) -> Result<ChaosCommand, ChaosError> {
