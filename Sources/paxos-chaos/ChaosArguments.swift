@@ -26,7 +26,8 @@ enum ChaosArguments {
           --duration SECONDS    how long the workload and the faults run (default 60)
           --faults LIST         any of kill,pause,partition (default all three)
           --seed S              seeds the fault schedule and the workload (default: from the clock)
-          --run-dir DIR         logs, config, data, history.jsonl, report.txt (default run/chaos-SEED-TIME)
+          --run-dir DIR         logs, config, data, chaos.log, history.jsonl, report.txt
+                                (default run/chaos-SEED-TIME)
           --paxosd PATH         the daemon (default: paxosd next to this binary)
           --clients-per-node N  concurrent clients on each node (default 3)
           --check-seconds N     time limit of the linearizability check (default 300)
