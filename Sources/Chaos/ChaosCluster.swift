@@ -198,11 +198,9 @@ func writeTextFile(_ path: String, _ text: String) throws(ChaosError) {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw ChaosError("cannot create \(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
-    let bytes = Array(text.utf8)
-    var written = 0
-    while written < bytes.count {
-        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { throw ChaosError("cannot write \(path): \(String(cString: strerror(errno)))") }
-        written += n
+    do throws(IOError) {
+        try Array(text.utf8).withBytes { (bytes) throws(IOError) in try Posix.writeAll(fd, bytes) }
+    } catch {
+        throw ChaosError("cannot write \(path): \(error)")
     }
 }

@@ -36,11 +36,7 @@ public final class ChildProcess {
 
     /// Waits for it to exit on its own, up to `timeoutMs`.
     public func waitForExit(timeoutMs: UInt64) -> Int32? {
-        let deadline = monotonicMs() + timeoutMs
-        while monotonicMs() < deadline {
-            if let code = pollExit() { return code }
-            usleep(10_000)
-        }
+        _ = waitUntil(timeoutMs: Int64(timeoutMs)) { pollExit() != nil }
         return pollExit()
     }
 

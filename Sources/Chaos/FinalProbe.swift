@@ -50,19 +50,12 @@ struct FinalProbe {
 
     @discardableResult
     private func record(_ call: Call, on id: Int) -> Outcome {
-        let process = collector.newProcess()
-        let invokeNs = monotonicNs()
-        var outcome = Outcome.unknown
-        if let client = try? RESPClient(host: "127.0.0.1", port: cluster.clientPorts[id]!,
-                                        timeoutSeconds: options.workload.replyTimeoutSeconds),
-           let reply = try? client.call(ReplyClassifier.command(call)) {
-            let classified = ReplyClassifier.outcome(of: call, reply: reply)
-            if let unexpected = classified.unexpected { collector.noteUnexpected(unexpected) }
-            outcome = classified.outcome
-        }
-        let completeNs: Int64? = outcome == .unknown ? nil : monotonicNs()
-        collector.add([Operation(process: process, call: call, invokeNs: invokeNs, completeNs: completeNs,
-                                 outcome: outcome)])
-        return outcome
+        // A node that takes no connection gets no op: nothing was sent.
+        guard let client = try? RESPClient(host: "127.0.0.1", port: cluster.clientPorts[id]!,
+                                           timeoutSeconds: options.workload.replyTimeoutSeconds)
+        else { return .fail }
+        let op = ReplyClassifier.execute(call, on: client, process: collector.newProcess(), collector: collector).op
+        collector.add([op])
+        return op.outcome
     }
 }

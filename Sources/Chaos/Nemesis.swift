@@ -80,7 +80,7 @@ final class Nemesis {
         record.summary = "kill -9 " + describeNodes(targets, leader: leader)
         announce(record)
         record.effect = observe(record, leader: leader, affected: targets, baseline: baseline, untilNs: endNs)
-        waitUntilNs(endNs)
+        sleepUntil(ns: endNs)
         for id in targets {
             do throws(ChaosError) {
                 try cluster.start(id)
@@ -99,7 +99,7 @@ final class Nemesis {
         record.summary = "SIGSTOP " + describeNodes(targets, leader: leader)
         announce(record)
         record.effect = observe(record, leader: leader, affected: targets, baseline: [:], untilNs: endNs)
-        waitUntilNs(endNs)
+        sleepUntil(ns: endNs)
         for id in targets { cluster.resume(id) }
     }
 
@@ -125,7 +125,7 @@ final class Nemesis {
             + (leader.map { ", leader was \($0)" } ?? "")
         announce(record)
         let seen = observe(record, leader: leader, affected: sideA, baseline: baseline, untilNs: endNs)
-        waitUntilNs(endNs)
+        sleepUntil(ns: endNs)
         // The proof that real TCP traffic was cut: connections the proxy closed or refused.
         let after = cutCount(cut)
         let (closed, refused) = (after.0 - before.0, after.1 - before.1)
@@ -203,7 +203,7 @@ final class Nemesis {
         // Killed nodes' peers see them go; a partition's side A sees side B go.
         let watched = record.kind == .kill ? others : affected
         var fell: (id: Int, from: Int, to: Int)?
-        if !baseline.isEmpty, waitUntilNs(deadlineNs, {
+        if !baseline.isEmpty, waitUntil(deadlineNs: deadlineNs, {
             for id in watched {
                 guard let before = baseline[id], let now = self.cluster.peersUp(id), now < before else { continue }
                 fell = (id, before, now)
@@ -215,7 +215,7 @@ final class Nemesis {
         }
         if let leader, affected.contains(leader) {
             var newLeader: Int?
-            if waitUntilNs(deadlineNs, {
+            if waitUntil(deadlineNs: deadlineNs, {
                 newLeader = self.cluster.leader(among: others)
                 return newLeader != nil
             }) {
@@ -273,20 +273,6 @@ final class Nemesis {
     }
 
     private func describeSet(_ ids: [Int]) -> String { "{" + ids.map(String.init).joined(separator: ",") + "}" }
-
-    private func waitUntilNs(_ deadlineNs: Int64) {
-        let left = deadlineNs - monotonicNs()
-        if left > 0 { sleepMs(Int(left / 1_000_000)) }
-    }
-
-    /// Polls `condition` until it holds (true) or the deadline passes (false).
-    private func waitUntilNs(_ deadlineNs: Int64, _ condition: () -> Bool) -> Bool {
-        while true {
-            if condition() { return true }
-            if monotonicNs() >= deadlineNs { return false }
-            sleepMs(20)
-        }
-    }
 }
 
 /// Milliseconds in a nanosecond span, for messages.

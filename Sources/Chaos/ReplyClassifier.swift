@@ -39,6 +39,25 @@ enum ReplyClassifier {
         }
     }
 
+    /// Sends `call` on `client` and returns it as one op of `process`, timed
+    /// around the call; `replied` is false when no reply came (timeout,
+    /// reset), and the connection is then done for. Unknown ops stay open.
+    static func execute(_ call: Call, on client: RESPClient, process: Int,
+                        collector: HistoryCollector) -> (op: Operation, replied: Bool) {
+        let invokeNs = monotonicNs()
+        var outcome = Outcome.unknown
+        var replied = false
+        if let reply = try? client.call(command(call)) {
+            replied = true
+            let classified = Self.outcome(of: call, reply: reply)
+            if let unexpected = classified.unexpected { collector.noteUnexpected(unexpected) }
+            outcome = classified.outcome
+        }
+        let completeNs: Int64? = outcome == .unknown ? nil : monotonicNs()
+        return (Operation(process: process, call: call, invokeNs: invokeNs, completeNs: completeNs, outcome: outcome),
+                replied)
+    }
+
     /// The RESP command for a call the workload makes.
     static func command(_ call: Call) -> [[UInt8]] {
         switch call {

@@ -4,8 +4,6 @@ import Storage
 /// The monotonic clock in nanoseconds: every time in a history uses it.
 func monotonicNs() -> Int64 { Int64(monotonicNanoseconds()) }
 
-func monotonicMs() -> UInt64 { monotonicNanoseconds() / 1_000_000 }
-
 /// Sleeps for `ms` milliseconds (the nemesis's schedule, client backoff).
 func sleepMs(_ ms: Int) {
     guard ms > 0 else { return }
@@ -13,12 +11,23 @@ func sleepMs(_ ms: Int) {
     if ms > 1_000 { sleepMs(ms - 1_000) }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeoutMs` passes.
-func waitUntil(timeoutMs: UInt64, _ condition: () -> Bool) -> Bool {
-    let deadline = monotonicMs() + timeoutMs
+/// Polls `condition` every 20 ms until it holds (true) or the monotonic
+/// clock passes `deadlineNs` (false).
+func waitUntil(deadlineNs: Int64, _ condition: () -> Bool) -> Bool {
     while true {
         if condition() { return true }
-        if monotonicMs() >= deadline { return false }
-        usleep(20_000)
+        if monotonicNs() >= deadlineNs { return false }
+        sleepMs(20)
     }
+}
+
+/// `waitUntil(deadlineNs:)` `timeoutMs` from now.
+func waitUntil(timeoutMs: Int64, _ condition: () -> Bool) -> Bool {
+    waitUntil(deadlineNs: monotonicNs() + timeoutMs * 1_000_000, condition)
+}
+
+/// Sleeps until the monotonic clock reaches `deadlineNs` (at once if it has).
+func sleepUntil(ns deadlineNs: Int64) {
+    let left = deadlineNs - monotonicNs()
+    if left > 0 { sleepMs(Int(left / 1_000_000)) }
 }

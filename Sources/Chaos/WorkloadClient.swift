@@ -48,27 +48,18 @@ struct WorkloadClient {
     }
 
     private mutating func perform(_ call: Call, on client: RESPClient) {
-        let invokeNs = monotonicNs()
-        let outcome: Outcome
-        do throws(RESPClientError) {
-            let reply = try client.call(ReplyClassifier.command(call))
-            let classified = ReplyClassifier.outcome(of: call, reply: reply)
-            if let unexpected = classified.unexpected { collector.noteUnexpected(unexpected) }
-            outcome = classified.outcome
-        } catch {
-            // No reply (timeout, reset): unknown, and the connection is done for.
+        let (op, replied) = ReplyClassifier.execute(call, on: client, process: process, collector: collector)
+        if !replied {
             client.close()
             connection = nil
-            outcome = .unknown
         }
-        let completeNs = monotonicNs()
-        if case .unknown = outcome {
-            ops.append(Operation(process: process, call: call, invokeNs: invokeNs, completeNs: nil, outcome: .unknown))
+        ops.append(op)
+        // After an unknown outcome this client is a new process: its old op may still be in flight.
+        if case .unknown = op.outcome {
             process = collector.newProcess()
-            return
+        } else {
+            remember(call, op.outcome)
         }
-        ops.append(Operation(process: process, call: call, invokeNs: invokeNs, completeNs: completeNs, outcome: outcome))
-        remember(call, outcome)
     }
 
     private mutating func remember(_ call: Call, _ outcome: Outcome) {

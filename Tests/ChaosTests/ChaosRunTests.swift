@@ -31,15 +31,10 @@ final class ChaosRunTests: XCTestCase {
     /// A control run with the same seed and faults but safe reads must pass,
     /// so the verdict comes from the flag, not from the run.
     func testUnsafeLocalReadsAreCaughtByAShortPartitionRun() throws {
-        var control = try makeOptions(name: "control", seed: 5)
-        control.durationSeconds = 15
-        control.faults = [.partition]
-        let safe = try runKeepingLogsOnFailure(control)
+        let safe = try runKeepingLogsOnFailure(try partitionOnly(name: "control", seed: 5, seconds: 15))
         XCTAssertTrue(safe.passed, ChaosRun.report(safe))
 
-        var options = try makeOptions(name: "unsafe", seed: 5)
-        options.durationSeconds = 15
-        options.faults = [.partition]
+        var options = try partitionOnly(name: "unsafe", seed: 5, seconds: 15)
         options.unsafeLocalReads = true
         let result = try runKeepingLogsOnFailure(options, expectPass: false)
         let report = ChaosRun.report(result)
@@ -56,9 +51,7 @@ final class ChaosRunTests: XCTestCase {
     /// The effect check bites: partitions that cut nothing are reported as
     /// faults without effect, and the run is undecided (exit 3), not a pass.
     func testPartitionsThatCutNothingAreReportedAsIneffective() throws {
-        var options = try makeOptions(name: "fake", seed: 9)
-        options.durationSeconds = 12
-        options.faults = [.partition]
+        var options = try partitionOnly(name: "fake", seed: 9, seconds: 12)
         options.fakePartitions = true
         let result = try runKeepingLogsOnFailure(options, expectPass: false)
         let report = ChaosRun.report(result)
@@ -87,6 +80,14 @@ final class ChaosRunTests: XCTestCase {
         var options = ChaosOptions(runDirectory: directory, daemonPath: try daemonPath())
         options.seed = seed
         options.checkSeconds = 120
+        return options
+    }
+
+    /// A short run whose only faults are partitions.
+    private func partitionOnly(name: String, seed: UInt64, seconds: Int) throws -> ChaosOptions {
+        var options = try makeOptions(name: name, seed: seed)
+        options.durationSeconds = seconds
+        options.faults = [.partition]
         return options
     }
 

@@ -65,8 +65,9 @@ public enum Posix {
     }
 }
 
-/// The whole file as UTF-8 text (invalid bytes become U+FFFD); for config files.
-func readTextFile(_ path: String) throws(IOError) -> String {
+/// The whole file as UTF-8 text (invalid bytes become U+FFFD); for config
+/// files and saved chaos histories.
+public func readTextFile(_ path: String) throws(IOError) -> String {
     let fd = try syscallValue("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
     defer { try? Posix.close(fd) }
     var bytes: [UInt8] = []
