@@ -1,0 +1,221 @@
+import PaxosCore
+import Simulator
+import Testing
+
+/// The findings of the safety review (issue 9), each as a scripted
+/// scenario over real replicas: what the network delivers, drops or
+/// delays, who crashes or is wiped, then what every node applied.
+@Suite("Safety scenarios: wiped disks, re-prepares, one-way links")
+struct SafetyScenarioTests {
+    /// Runs a healed cluster until every node is up, a voter and applied
+    /// through `slot`; then nothing may disagree.
+    static func converge(_ c: inout ScriptedCluster, through slot: Slot, ms: UInt64 = 10_000) {
+        c.heal()
+        for id in c.ids where !c.isUp(id) { c.restart(id) }
+        c.run(ms: ms, until: { c in
+            c.leader != nil && c.allApplied(through: slot) && c.ids.allSatisfy { c.replica($0).isVoter }
+        })
+        #expect(c.leader != nil, "no leader after healing")
+        #expect(c.ids.allSatisfy { c.replica($0).isVoter }, "not every node votes again")
+        #expect(c.allApplied(through: slot), "not every node applied through \(slot)")
+    }
+
+    static func expectApplied(_ c: ScriptedCluster, _ rid: RequestID) {
+        guard let slot = c.slot(of: rid) else {
+            Issue.record("acknowledged write \(rid) is in no node's log")
+            return
+        }
+        #expect(c.canonical[slot]?.requests.contains { $0.id == rid } == true)
+    }
+
+    @Test("F1: a wiped node is admitted only at a ballot no lower than any its old self may have promised")
+    func wipedNodeNotAdmittedBelowForgottenPromise() {
+        var c = ScriptedCluster(nodes: 5) { _, config in config.electionTimeoutMs = 1_000 }
+        // Node 4 leads while 5 is down.
+        c.crash(5)
+        c.run(ms: 5_000, until: { $0.leader == 4 })
+        #expect(c.leader == 4)
+        let b = c.replica(4).ballot
+        // 5 returns with its link to 4 cut, catches up, and stands (it outranks 4).
+        c.cutLink(4, 5)
+        c.restart(5)
+        let standing: Set<String> = ["prepare", "coordinator", "election"]
+        c.run(ms: 5_000, holding: { $0.from == 5 && standing.contains($0.message.kind) },
+              until: { $0.replica(5).role == .candidate })
+        let p = c.replica(5).ballot
+        #expect(c.replica(5).role == .candidate)
+        #expect(p > b)
+        // Node 1 promises p, durably, and the promise reaches 5 ...
+        #expect(c.deliver { $0.is("prepare", from: 5, to: 1) } == 1)
+        c.sync(1)
+        #expect(c.deliver { $0.is("promise", from: 1, to: 5) } == 1)
+        // ... and 1 is wiped before anything shows p to node 4. The Prepare
+        // to 3 is lost; the one to 2 is delayed.
+        c.wipe(1)
+        c.drop { $0.is("prepare", from: 5, to: 3) || $0.is("coordinator", from: 5) }
+        let delayed: (Envelope) -> Bool = { $0.is("prepare", from: 5, to: 2) }
+        let fromFiveHeld: (Envelope) -> Bool = { delayed($0) || ($0.from == 5 && $0.to != 1) }
+        c.restart(1)
+        #expect(!c.replica(1).isVoter)
+        c.run(ms: 600, holding: fromFiveHeld, until: { $0.replica(1).isVoter })
+        // A write through node 4; its accept to 2 is lost.
+        let u = c.submitWrite(at: 4)
+        c.run(ms: 300, holding: { fromFiveHeld($0) || $0.is("accept", to: 2) }, until: { $0.isAcknowledged(u) })
+        c.drop { $0.is("accept", to: 2) }
+        // The delayed Prepare reaches 2; 5 now holds promises from {5, old 1, 2}.
+        #expect(c.replica(5).role == .candidate, "the scenario needs 5's phase 1 still open")
+        c.deliver(delayed)
+        c.sync(2)
+        c.deliver { $0.is("promise", from: 2, to: 5) || $0.is("reject", from: 2, to: 5) }
+        // Node 4 is cut off; 5, if it now leads, gets a write chosen.
+        for peer in [1, 2, 3] { c.cutLink(4, peer) }
+        c.drop { $0.from == 4 || $0.to == 4 }
+        let w = c.submitWrite(at: 5)
+        c.run(ms: 1_000, until: { $0.replies[w] != nil })
+        #expect(c.violations.isEmpty, "\(c.violations)")
+        if c.isAcknowledged(u) {
+            Self.converge(&c, through: c.slot(of: u) ?? 0)
+            Self.expectApplied(c, u)
+        }
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
+    @Test("F2: wiped learners do not count as fresh when a brand-new cluster forms")
+    func wipedLearnersAreNotFresh() {
+        var c = ScriptedCluster(nodes: 5, fresh: true)
+        c.run(ms: 3_000, holding: { $0.message.kind == "prepare" }, until: { c in c.ids.allSatisfy { c.replica($0).isVoter } })
+        #expect(c.ids.allSatisfy { c.replica($0).isVoter }, "a fresh cluster whose nodes all started forms")
+        // Before any Prepare reaches 1 or 2, they are cut off from {3, 4, 5}.
+        c.drop { $0.message.kind == "prepare" && $0.to <= 2 }
+        for a in [1, 2] { for b in [3, 4, 5] { c.cutLink(a, b) } }
+        c.run(ms: 3_000, until: { $0.leader != nil })
+        let leader = c.leader ?? 0
+        #expect([3, 4, 5].contains(leader))
+        let u = c.submitWrite(at: leader)
+        c.run(ms: 1_000, until: { $0.isAcknowledged(u) && $0.allApplied(through: $0.slot(of: u) ?? 0) })
+        let acked = c.isAcknowledged(u)
+        #expect(acked)
+        // Nodes 4 and 5 lose their disks; the partition heals, but for a
+        // while nothing from 3 (the one node left with the write) gets through.
+        c.wipe(4)
+        c.wipe(5)
+        c.heal()
+        c.restart(4)
+        c.restart(5)
+        c.run(ms: 1_500, holding: { $0.from == 3 })
+        // A write while 3 is still unheard.
+        if let now = c.leader { c.submitWrite(at: now) }
+        c.run(ms: 500, holding: { $0.from == 3 })
+        #expect(c.violations.isEmpty, "\(c.violations)")
+        Self.converge(&c, through: c.slot(of: u) ?? 0)
+        Self.expectApplied(c, u)
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
+    @Test("F3: a read waiting when its leader re-prepares is never confirmed with its old index")
+    func readNotConfirmedAcrossReprepare() {
+        // Node 5 keeps believing it leads for 5 s after it is cut off.
+        var c = ScriptedCluster(nodes: 5) { id, config in if id == 5 { config.electionTimeoutMs = 5_000 } }
+        c.run(ms: 3_000, until: { $0.leader == 5 })
+        #expect(c.leader == 5)
+        let b = c.replica(5).ballot
+        for _ in 0..<2 {
+            let r = c.submitWrite(at: 5)
+            c.run(ms: 1_000, until: { $0.isAcknowledged(r) })
+        }
+        c.run(ms: 200)
+        c.wipe(3)
+        for peer in [1, 2, 4] { c.cutLink(5, peer) }
+        // The others elect 4 (ballot c > b).
+        c.run(ms: 3_000, until: { $0.replica(4).role == .leader })
+        #expect(c.replica(4).role == .leader)
+        // Node 3 returns wiped and hears everyone; its catch-up is slow, and 4 does not hear it.
+        c.restart(3)
+        let slowLearner: (Envelope) -> Bool = {
+            ($0.to == 3 && ["chosen", "snapshot"].contains($0.message.kind)) || ($0.from == 3 && $0.to == 4)
+        }
+        c.run(ms: 200, holding: slowLearner)
+        // 4 chooses write W, acknowledges it and crashes before telling anyone the new commit point.
+        let w = c.submitWrite(at: 4)
+        c.run(ms: 1_000, holding: { slowLearner($0) || $0.is("heartbeat", from: 4) }, until: { $0.isAcknowledged(w) })
+        #expect(c.isAcknowledged(w))
+        c.crash(4)
+        #expect(c.replica(5).role == .leader, "5 must still think it leads")
+        // Only now a read arrives at 5: it must see W. 5's links heal, but its
+        // heartbeats of ballot b and the others' status reports to it are
+        // slow; seeing the learner, 5 starts a new phase 1.
+        let read = c.submitRead(at: 5)
+        c.heal()
+        let oldHeartbeat: (Envelope) -> Bool = {
+            if case .heartbeat(let hb, _, _) = $0.message { return hb == b }
+            return false
+        }
+        c.run(ms: 6_000, holding: { slowLearner($0) || oldHeartbeat($0) || ($0.is("status", to: 5) && $0.from != 3) }, until: { $0.replies[read] != nil })
+        if let seen = c.readResult(read) {
+            #expect(seen >= 3, "read saw \(seen) writes; 3 were acknowledged before it began")
+        }
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
+    @Test("F4: a node wiped twice under the same leader becomes a voter again")
+    func wipedTwiceRejoins() {
+        var c = ScriptedCluster(nodes: 3)
+        c.run(ms: 3_000, until: { $0.leader == 3 })
+        for _ in 0..<2 {
+            c.wipe(1)
+            c.restart(1)
+            c.run(ms: 3_000, until: { $0.replica(1).isVoter })
+        }
+        let isVoter = c.replica(1).isVoter
+        #expect(isVoter)
+        // The other follower dies: 3 and 1 must still commit.
+        c.crash(2)
+        let u = c.submitWrite(at: 3)
+        c.run(ms: 3_000, until: { $0.isAcknowledged(u) })
+        let acked = c.isAcknowledged(u)
+        #expect(acked, "reply: \(String(describing: c.replies[u]))")
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
+    @Test("F5: a leader that hears a majority but gets no acks from one steps aside")
+    func oneWayLinksDoNotStallTheCluster() {
+        var c = ScriptedCluster(nodes: 3)
+        c.run(ms: 3_000, until: { $0.leader == 3 })
+        // 3 -> 1 and 2 -> 3 work; 1 -> 3 and 3 -> 2 lose everything.
+        c.cutLink(from: 1, to: 3)
+        c.cutLink(from: 3, to: 2)
+        var acked = false
+        for _ in 0..<4 where !acked {
+            let u = c.submitWrite(at: 2)
+            c.run(ms: 6_000, until: { $0.replies[u] != nil })
+            acked = c.isAcknowledged(u)
+        }
+        #expect(acked, "the connected majority {1, 2} never committed a write")
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
+    @Test("F7: a new leader that caught up from a snapshot is not deposed by the chosen tail that follows it")
+    func snapshotCatchUpTailKeepsLeader() {
+        var h = Harness(id: 1)
+        h.standUntilCandidate()
+        h.persistAll()
+        let b = h.replica.ballot
+        #expect(h.replica.role == .candidate)
+        // Node 2 promises: it compacted through slot 8 and accepted 9 and 10 after.
+        var snapshotState = SimStateMachine()
+        for id in 1...8 { _ = snapshotState.apply(SimStateMachine.encode(UInt64(id)), logTimeMs: 0) }
+        let nine = Value.batch(timeMs: 9, requests: [write(9, origin: 3, serial: 9)])
+        let ten = Value.batch(timeMs: 10, requests: [write(10, origin: 3, serial: 10)])
+        let accepted = [SlotEntry(slot: 9, ballot: ballot(1, 3), value: nine), SlotEntry(slot: 10, ballot: ballot(1, 3), value: ten)]
+        let fetch = h.receive(.promise(ballot: b, snapshotIndex: 8, accepted: accepted), from: 2)
+        #expect(fetch.messages(to: 2).contains(.fetch(fromSlot: 1)))
+        // The fetch is answered with the snapshot, then the chosen tail.
+        h.receive(.snapshot(index: 8, data: snapshotState.snapshot()), from: 2)
+        #expect(h.replica.role == .leader)
+        let tail = h.receive(.chosen([ChosenEntry(slot: 9, value: nine), ChosenEntry(slot: 10, value: ten)]), from: 2)
+        #expect(!tail.events.contains { if case .steppedDown = $0 { return true } else { return false } },
+                "\(tail.events)")
+        #expect(h.replica.role == .leader)
+        #expect(h.replica.applied == 10)
+    }
+}
