@@ -7,6 +7,12 @@ public enum Bug: String, CaseIterable, Sendable {
     case reuseBallot = "reuse-ballot"
     case staleRead = "stale-read"
     case compactPromise = "compact-promise"
+    /// Rule 9 without the floor: a learner votes at a ballot below one its forgotten self may have promised (F1).
+    case admitEarly = "admit-early"
+    /// The fresh-cluster rule satisfied by a majority of history-less peers, wiped learners among them (F2).
+    case freshCountsLearners = "fresh-counts-learners"
+    /// A leader's new phase 1 keeps the reads waiting for a round of its old ballot (F3).
+    case keepReadsOnReprepare = "keep-reads-on-reprepare"
 }
 
 public struct CoreConfig: Sendable {

@@ -32,13 +32,26 @@ public struct Status: Hashable, Sendable {
     public var isVoter: Bool
     /// False when the node has never promised or accepted anything.
     public var hasHistory: Bool
+    /// The peers this node heard from within an election timeout, sorted:
+    /// a node reaches a peer only when each hears the other (a one-way link
+    /// is no link).
+    public var hears: [NodeID]
+    /// A learner's admission floor (rule 9): the highest ballot any other
+    /// member had promised when the learner first heard it after its return.
+    /// Its forgotten self cannot have promised anything higher, so it may
+    /// vote at this ballot or above. Nil for voters, and for a learner that
+    /// has not yet heard every other member.
+    public var admitFloor: Ballot?
 
-    public init(commit: Slot, promised: Ballot, leader: NodeID, isVoter: Bool, hasHistory: Bool) {
+    public init(commit: Slot, promised: Ballot, leader: NodeID, isVoter: Bool, hasHistory: Bool,
+                hears: [NodeID] = [], admitFloor: Ballot? = nil) {
         self.commit = commit
         self.promised = promised
         self.leader = leader
         self.isVoter = isVoter
         self.hasHistory = hasHistory
+        self.hears = hears
+        self.admitFloor = admitFloor
     }
 }
 

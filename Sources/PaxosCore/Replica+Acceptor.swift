@@ -1,11 +1,8 @@
 /// The acceptor: promises and accepts, each durable before it is answered.
 extension Replica {
     mutating func onPrepare(from: NodeID, ballot b: Ballot, fromSlot: Slot) {
-        guard isVoter else {
-            // A learner makes no promises, but remembers that a phase 1 began after its return.
-            if from != config.id { learnerSawPrepare = max(learnerSawPrepare ?? .zero, b) }
-            return
-        }
+        // A learner makes no promises (rule 9).
+        guard isVoter else { return }
         if b < promised {
             send(.reject(ballot: b, promised: promised), to: from)
             return

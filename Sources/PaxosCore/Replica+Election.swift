@@ -28,7 +28,8 @@ extension Replica {
     var myStatus: Status {
         // We report `applied`: a commit point whose values we can also serve,
         // so "caught up" compares what nodes can actually hand over.
-        Status(commit: applied, promised: promised, leader: leaderID, isVoter: isVoter, hasHistory: hasHistory)
+        Status(commit: applied, promised: promised, leader: leaderID, isVoter: isVoter, hasHistory: hasHistory,
+               hears: config.peers.filter(isHeardRecently), admitFloor: isVoter ? nil : admitFloor)
     }
 
     var isLeaderFresh: Bool {
@@ -40,10 +41,19 @@ extension Replica {
         return nowMs <= heard + config.electionTimeoutMs
     }
 
-    /// Voters heard from within an election timeout, this one included, make
-    /// a majority. Learners do not count: they cannot promise or accept.
+    /// Whether `node` showed within an election timeout that it hears us.
+    func hearsUs(_ node: NodeID) -> Bool {
+        guard let at = hearsUsMs[node] else { return false }
+        return nowMs <= at + config.electionTimeoutMs
+    }
+
+    /// Voters linked both ways within an election timeout, this one
+    /// included, make a majority. One-way links do not count: a leader that
+    /// hears a majority but gets no answers from it commits nothing, yet its
+    /// heartbeats would keep the others from electing. Learners do not
+    /// count: they cannot promise or accept.
     var reachesMajority: Bool {
-        let voters = config.peers.filter { isHeardRecently($0) && (peerStatus[$0]?.isVoter ?? false) }
+        let voters = config.peers.filter { isHeardRecently($0) && hearsUs($0) && (peerStatus[$0]?.isVoter ?? false) }
         return voters.count + (isVoter ? 1 : 0) >= config.majority
     }
 
@@ -175,34 +185,77 @@ extension Replica {
     mutating func onStatus(from: NodeID, _ status: Status) {
         peerStatus[from] = status
         leaderStatusHeard(from: from, status)
-        // Rule 9: a learner votes again once a phase 1 begun after its return
-        // has committed its first round and the learner has applied past it
-        // (it snapshots that state before it votes). A stable leader runs
-        // such a phase 1 for it, then admits it.
-        if role == .leader, !status.isVoter {
-            if learnerBallots[from] == ballot {
-                if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: from) }
-            } else if status.commit + UInt64(config.maxInFlight) >= commitIndex,
-                      nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
-                lastLearnerPhase1Ms = nowMs
-                startPhase1()
-                learnerBallots[from] = ballot
-                return
-            }
+        if status.hears.contains(config.id) { hearsUsMs[from] = nowMs }
+        if role == .leader, !status.isVoter, let floor = status.admitFloor {
+            admitOrReprepare(learner: from, status, floor: floor)
+            if role != .leader { return }
         }
         // A peer that applied further proves those slots chosen.
         if status.commit > commitIndex { learnExternalCommit(status.commit) }
+    }
+
+    /// Rule 9 at the leader: a learner votes again at our ballot once that
+    /// ballot is at or above its admission floor (nothing its forgotten self
+    /// promised is higher), our first round is committed and the learner
+    /// applied past it (it snapshots that state before it votes): every value
+    /// chosen below our ballot is then in its snapshot, because our phase 1,
+    /// whose quorum it was not in, learned them all. Below the floor a
+    /// concurrent candidate may still count the forgotten promise, so we run
+    /// a new phase 1 above it first (at most once per election timeout, and
+    /// only once the learner is nearly caught up).
+    mutating func admitOrReprepare(learner: NodeID, _ status: Status, floor: Ballot) {
+        precondition(role == .leader && !status.isVoter, "admission is a leader's answer to a learner")
+        if ballot >= floor || config.bugs.contains(.admitEarly) {
+            if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: learner) }
+        } else if status.commit + UInt64(config.maxInFlight) >= commitIndex,
+                  nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
+            lastLearnerPhase1Ms = nowMs
+            maxSeenRound = max(maxSeenRound, floor.round)
+            startPhase1()
+        }
+    }
+
+    /// Rule 9: the highest ballot any other member has promised since we
+    /// returned, once we heard every one of them; nil before.
+    var admitFloor: Ballot? {
+        var floor = Ballot.zero
+        for node in config.peers {
+            guard let b = floorHeard[node] else { return nil }
+            floor = max(floor, b)
+        }
+        return floor
+    }
+
+    /// A learner notes what a peer's message shows it had promised: a
+    /// status its promise, a leader's heartbeat or accept its ballot (a
+    /// leader's promise is its ballot). Every one reached us after our
+    /// return, so it was sent after our return (messages to a node that is
+    /// down are dropped, never queued), and the sender's promise never goes
+    /// down. A Prepare does not count: it may leave long after its ballot
+    /// was promised and surpassed.
+    mutating func noteFloor(from node: NodeID, _ message: Message) {
+        precondition(!isVoter && node != config.id, "only a learner keeps a floor, of its peers")
+        let shown: Ballot
+        switch message {
+        case .status(let s): shown = s.promised
+        case .heartbeat(let b, _, _), .accept(let b, _, _, _): shown = b
+        default: return
+        }
+        floorHeard[node] = max(floorHeard[node] ?? .zero, shown)
     }
 
     /// Rule 9: a node that started with no durable state votes only once
     /// that cannot let it contradict a promise it forgot.
     mutating func maybeBecomeVoter() {
         precondition(!isVoter, "already a voter")
-        let others = config.peers
-        let freshOthers = others.filter { isHeardRecently($0) && peerStatus[$0]?.hasHistory == false }
-        // Fresh cluster: a majority of the *other* nodes never promised
-        // anything, so no value was chosen with this node's lost vote.
-        if !hasHistory, freshOthers.count >= config.majority {
+        guard !hasHistory else { return }
+        let freshOthers = config.peers.filter { isHeardRecently($0) && peerStatus[$0]?.hasHistory == false }
+        // Fresh cluster: *every* other node never promised or accepted
+        // anything, so no value was ever chosen. A majority would not do: up
+        // to a minority of wiped nodes look fresh too, and the one node of
+        // a choosing quorum left with history may be the one we cannot hear.
+        let needed = config.bugs.contains(.freshCountsLearners) ? config.majority : config.peers.count
+        if freshOthers.count >= needed {
             becomeVoter(promising: .zero)
         }
     }
@@ -216,10 +269,11 @@ extension Replica {
         raiseCommit(to: commit)
     }
 
-    /// The leader of `b` admits us: its phase 1 began after our return (we
-    /// saw its Prepare), its first round is committed, and we applied past it.
+    /// The leader of `b` admits us: its first round is committed and we
+    /// applied past it. We vote only at or above our floor (we may have
+    /// heard higher promises since our status left).
     mutating func onAdmit(from: NodeID, ballot b: Ballot) {
-        guard !isVoter, let seen = learnerSawPrepare, b >= seen else { return }
+        guard !isVoter, let floor = admitFloor, b >= floor || config.bugs.contains(.admitEarly) else { return }
         becomeVoter(promising: b)
     }
 
@@ -234,7 +288,7 @@ extension Replica {
         // before any promise or accept of ours can count, or a later phase 1
         // with us in its quorum could miss a chosen value.
         if applied > snapshotIndex { takeSnapshot() }
-        learnerSawPrepare = nil
+        floorHeard = [:]
         out.events.append(.becameVoter)
     }
 }

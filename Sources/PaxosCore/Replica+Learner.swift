@@ -26,11 +26,13 @@ extension Replica {
     }
 
     /// Another node (not the leader we follow) proves slots chosen. A leader
-    /// that learns of slots chosen beyond its own commit point has been
-    /// superseded by a higher ballot: it steps down before it could advertise
-    /// that commit point with its own ballot over values it accepted there.
+    /// that learns of slots chosen beyond every slot it proposed has been
+    /// superseded by a higher ballot: it steps down. Below that, the slots
+    /// hold its own proposals (a new leader that caught up from a snapshot
+    /// hears of its tail so): it fetches their values, and `onChosen` checks
+    /// each against its proposal before its commit point may pass it.
     mutating func learnExternalCommit(_ index: Slot) {
-        if role == .leader, index > commitIndex {
+        if role == .leader, index >= nextSlot {
             stepDown(reason: "slots up to \(index) were chosen without us")
         }
         raiseCommit(to: index)
@@ -106,6 +108,9 @@ extension Replica {
     }
 
     mutating func onChosen(from: NodeID, _ entries: [ChosenEntry]) {
+        if role == .leader, let e = entries.first(where: { $0.slot > applied && !isOurs($0) }) {
+            stepDown(reason: "slot \(e.slot) was chosen with a value we did not propose")
+        }
         var highest: Slot = 0
         for e in entries where e.slot > applied {
             if log[e.slot]?.chosen == nil {
@@ -118,6 +123,14 @@ extension Replica {
         fetchSentAtMs = nil
         // The sender applied these, so every slot up to them is chosen.
         learnExternalCommit(highest)
+        if role == .leader { advanceOwnCommit() }
+    }
+
+    /// Whether a leader's proposal (pending, or chosen by us) at the entry's slot holds the entry's value.
+    func isOurs(_ e: ChosenEntry) -> Bool {
+        guard e.slot < nextSlot else { return false }
+        if let p = proposals[e.slot] { return p.value == e.value }
+        return log[e.slot]?.chosen == e.value
     }
 
     mutating func onSnapshot(from: NodeID, index: Slot, data: [UInt8]) {

@@ -9,6 +9,10 @@ extension Replica {
             reusedBallot = nil
         }
         maxSeenRound = max(maxSeenRound, b.round)
+        // A leader starting over (for a learner): reads waiting for a round of
+        // the old ballot noted its commit point, which a ballot between the
+        // two may have passed; they start again once we lead anew.
+        if role == .leader, !config.bugs.contains(.keepReadsOnReprepare) { refuseUnconfirmedReads() }
         ballot = b
         role = .candidate
         leaderID = 0
@@ -115,14 +119,23 @@ extension Replica {
             return
         }
         proposals[slot] = nil
-        var entry = log[slot] ?? LogEntry()
-        entry.chosen = p.value
-        log[slot] = entry
-        // While we lead, every chosen mark above `ownCommit` is ours (anyone
-        // else's would have made us step down).
-        while let next = log[ownCommit + 1], next.chosen != nil { ownCommit += 1 }
-        raiseCommit(to: ownCommit)
+        if slot > applied {
+            var entry = log[slot] ?? LogEntry()
+            entry.chosen = p.value
+            log[slot] = entry
+        }
+        advanceOwnCommit()
         proposeQueued()
+    }
+
+    /// While we lead, every slot above `ownCommit` holds a proposal of ours,
+    /// and a chosen mark there is ours or a fetched value equal to our
+    /// proposal (`onChosen` steps down on any other): a follower that holds
+    /// our ballot's value there holds the chosen one.
+    mutating func advanceOwnCommit() {
+        precondition(role == .leader, "only a leader advertises its own commit point")
+        while ownCommit < applied || log[ownCommit + 1]?.chosen != nil { ownCommit += 1 }
+        raiseCommit(to: ownCommit)
     }
 
     /// Messages get lost: re-send accepts that have waited two heartbeats

@@ -8,6 +8,8 @@ extension Replica {
                 return
             }
             heardFromMs[from] = nowMs
+            if message.answersUs { hearsUsMs[from] = nowMs }
+            if !isVoter { noteFloor(from: from, message) }
         }
         if let b = message.ballot { maxSeenRound = max(maxSeenRound, b.round) }
         switch message {
@@ -66,6 +68,16 @@ extension Replica {
 }
 
 extension Message {
+    /// An answer to a message of ours: the sender hears us.
+    var answersUs: Bool {
+        switch self {
+        case .promise, .reject, .accepted, .heartbeatAck, .alive, .chosen, .snapshot, .forwardRejected, .readIndexReply:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The ballot a message carries, if any (every ballot seen raises the next round).
     var ballot: Ballot? {
         switch self {
@@ -75,7 +87,8 @@ extension Message {
         case .reject(let b, let higher):
             return max(b, higher)
         case .status(let s):
-            return s.promised
+            // A learner's floor is a ballot a peer promised: go above it too.
+            return max(s.promised, s.admitFloor ?? .zero)
         default:
             return nil
         }

@@ -88,10 +88,15 @@ public struct Replica<SM: StateMachine> {
     /// Set by `.handOver`: this node is leaving and never stands again.
     var isLeaving = false
     var lastLearnerPhase1Ms: UInt64 = 0
-    /// The ballot whose phase 1 this leader began after seeing each learner.
-    var learnerBallots: [NodeID: Ballot] = [:]
-    /// A phase 1 seen after this learner's return: it may vote once that ballot leads.
-    var learnerSawPrepare: Ballot? = nil
+    /// While a learner: the highest ballot each other member showed it had
+    /// promised (its status, its Prepare, its heartbeat or accept) since this
+    /// node returned. Rule 9: the forgotten incarnation promised nothing
+    /// above their maximum, because a proposer's own promise is durable
+    /// before its Prepare leaves (rule 1).
+    var floorHeard: [NodeID: Ballot] = [:]
+    /// When each peer last showed it hears us: its status listed us, or it
+    /// answered one of our messages. With `heardFromMs`, a link both ways.
+    var hearsUsMs: [NodeID: UInt64] = [:]
     /// Leader stickiness: the ballot of the last heartbeat or accept this
     /// acceptor followed, and when it arrived (our tick clock). While that
     /// ballot is still our promise and the contact is within an election
@@ -156,7 +161,7 @@ public struct Replica<SM: StateMachine> {
         precondition(applied <= commitIndex, "applied beyond the commit point")
         precondition(snapshotIndex <= applied, "snapshot beyond applied")
         precondition(recordsDurable <= recordsEmitted, "durable beyond emitted")
-        precondition(role != .leader || promised >= ballot, "leader without its own promise")
+        precondition(role != .leader || promised == ballot, "a leader's promise is its ballot")
         precondition(role != .leader || ownCommit <= commitIndex, "advertised commit beyond the commit point")
     }
 }

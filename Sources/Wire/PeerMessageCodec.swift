@@ -50,6 +50,10 @@ extension ByteWriter {
             u8(UInt8(s.leader))
             u8(s.isVoter ? 1 : 0)
             u8(s.hasHistory ? 1 : 0)
+            u8(UInt8(s.hears.count))
+            for id in s.hears { u8(UInt8(id)) }
+            u8(s.admitFloor == nil ? 0 : 1)
+            if let floor = s.admitFloor { ballot(floor) }
         case .takeOver: tag(.takeOver)
         case .admit(let b):
             tag(.admit)
@@ -145,7 +149,15 @@ extension ByteReader {
             let leader = Int(try u8())  // 0: no leader known
             let isVoter = try validFlag()
             let hasHistory = try validFlag()
-            return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory))
+            var hears: [NodeID] = []
+            for _ in 0..<Int(try u8()) {
+                let id = Int(try u8())
+                guard id >= 1, id > (hears.last ?? 0) else { throw DecodeError.invalid("status peer list not ascending ids") }
+                hears.append(id)
+            }
+            let admitFloor = try validFlag() ? try validBallot(allowZero: true) : nil
+            return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory,
+                                  hears: hears, admitFloor: admitFloor))
         case .takeOver: return .takeOver
         case .admit: return .admit(ballot: try validBallot())
         case .election: return .election

@@ -58,6 +58,9 @@ struct SafetyScenarioTests {
         c.restart(1)
         #expect(!c.replica(1).isVoter)
         c.run(ms: 600, holding: fromFiveHeld, until: { $0.replica(1).isVoter })
+        let admittedAt = c.replica(1).promised
+        #expect(c.replica(1).isVoter, "the learner is admitted while 5's phase 1 is open")
+        #expect(admittedAt >= p, "admitted at \(admittedAt), below the forgotten promise \(p)")
         // A write through node 4; its accept to 2 is lost.
         let u = c.submitWrite(at: 4)
         c.run(ms: 300, holding: { fromFiveHeld($0) || $0.is("accept", to: 2) }, until: { $0.isAcknowledged(u) })
@@ -73,10 +76,10 @@ struct SafetyScenarioTests {
         let w = c.submitWrite(at: 5)
         c.run(ms: 1_000, until: { $0.replies[w] != nil })
         #expect(c.violations.isEmpty, "\(c.violations)")
-        if c.isAcknowledged(u) {
-            Self.converge(&c, through: c.slot(of: u) ?? 0)
-            Self.expectApplied(c, u)
-        }
+        let acked = c.isAcknowledged(u)
+        #expect(acked)
+        Self.converge(&c, through: c.slot(of: u) ?? 0)
+        Self.expectApplied(c, u)
         #expect(c.violations.isEmpty, "\(c.violations)")
     }
 

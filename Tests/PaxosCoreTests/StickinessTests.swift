@@ -104,7 +104,7 @@ struct StickinessTests {
         h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
         h.persistAll()
         #expect(h.replica.role == .leader)
-        for peer in [1, 2] { h.receive(.status(Status(commit: 0, promised: b, leader: 3, isVoter: true, hasHistory: true)), from: peer) }
+        for peer in [1, 2] { h.receive(.status(Status(commit: 0, promised: b, leader: 3, isVoter: true, hasHistory: true, hears: [3])), from: peer) }
         let handed = h.step(.handOver)
         #expect(h.replica.role == .follower)
         let target = try #require(handed.events.compactMap { if case .handedOver(let t) = $0 { return t } else { return nil } }.first)

@@ -31,7 +31,9 @@ private struct MessageGenerator {
         [
             .status(Status(commit: u64(), promised: Bool.random(using: &rng) ? .zero : ballot(),
                            leader: Int.random(in: 0...255, using: &rng), isVoter: Bool.random(using: &rng),
-                           hasHistory: Bool.random(using: &rng))),
+                           hasHistory: Bool.random(using: &rng),
+                           hears: (1...255).filter { _ in Int.random(in: 0..<40, using: &rng) == 0 },
+                           admitFloor: Bool.random(using: &rng) ? nil : ballot())),
             .election, .alive, .coordinator,
             .prepare(ballot: ballot(), fromSlot: slot()),
             .promise(ballot: ballot(), snapshotIndex: u64(),
