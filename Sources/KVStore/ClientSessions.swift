@@ -10,10 +10,21 @@ struct ClientSession: Equatable, Sendable {
 /// of the least recently used (ties by client id). `now` must never go
 /// backwards (the state machine clamps log time), so the times of use only
 /// grow and a queue of them is already in order. Nothing here depends on a
-/// Dictionary's iteration order.
+/// Dictionary's iteration order. Every session dropped, by expiry or by
+/// eviction, leaves a tombstone in `forgotten`, so that its client's retry of
+/// seq 1 is told apart from a new client (see `ForgottenClients`).
 struct ClientSessions {
     let ttlMs: UInt64
     let countMax: Int
+
+    /// How many forgotten sessions are remembered per session kept: under
+    /// eviction churn (new clients at a steady rate) a session is then
+    /// remembered as a tombstone four times as long as it was kept as a session.
+    static let forgottenPerSession = 4
+
+    /// Tombstones of the sessions dropped, at most `forgottenPerSession * countMax`
+    /// (less when that would not fit the snapshot's u32 count).
+    private(set) var forgotten: ForgottenClients
 
     private(set) var byID: [[UInt8]: ClientSession] = [:]
     /// Client ids by their last use, each list sorted by bytes.
@@ -28,17 +39,27 @@ struct ClientSessions {
         precondition(ttlMs >= 1, "a session must outlive the command that opens it")
         self.ttlMs = ttlMs
         self.countMax = countMax
+        let perSessionMax = Int(UInt32.max) / Self.forgottenPerSession
+        forgotten = ForgottenClients(ttlMs: ttlMs, countMax: min(countMax, perSessionMax) * Self.forgottenPerSession)
     }
 
     var count: Int { byID.count }
 
+    /// Whether `id` has no session but a session with its id's hash was
+    /// dropped within the tombstones' bounds: its seq 1 may have been applied.
+    func wasForgotten(_ id: [UInt8]) -> Bool {
+        byID[id] == nil && forgotten.contains(id)
+    }
+
     subscript(id: [UInt8]) -> ClientSession? { byID[id] }
 
-    /// Drops every session unused for `ttlMs` or more as of `now`.
+    /// Drops every session unused for `ttlMs` or more as of `now`, leaving
+    /// tombstones (in use-time then id order), and every tombstone as old.
     mutating func expire(now: UInt64) {
+        forgotten.expire(now: now)
         while let time = oldestUseTime() {
             guard now >= time, now - time >= ttlMs else { break }
-            for id in idsByLastUse.removeValue(forKey: time) ?? [] { byID[id] = nil }
+            for id in idsByLastUse.removeValue(forKey: time) ?? [] { forget(id, now: now) }
             useTimesHead += 1
         }
         compactUseTimes()
@@ -51,7 +72,8 @@ struct ClientSessions {
             precondition(seq > old.lastSeq, "a session's seq only grows")
             unlink(id, usedAt: old.lastUsedMs)
         } else {
-            while byID.count >= countMax { evictLeastRecentlyUsed() }
+            precondition(!wasForgotten(id), "a forgotten client must not reopen at its old seqs")
+            while byID.count >= countMax { evictLeastRecentlyUsed(now: now) }
         }
         byID[id] = ClientSession(lastSeq: seq, reply: reply, lastUsedMs: now)
         link(id, usedAt: now)
@@ -72,11 +94,19 @@ struct ClientSessions {
         idsByLastUse[session.lastUsedMs, default: []].append(id)
     }
 
-    /// Rebuilds the time queue after `restore` calls.
-    mutating func finishRestore() {
+    /// Puts back a tombstone read from a snapshot, in the snapshot's order;
+    /// the caller checks the input.
+    mutating func restoreForgotten(_ tombstone: ForgottenClient) {
+        forgotten.restore(tombstone)
+    }
+
+    /// Rebuilds the time queue after `restore` calls and bounds the
+    /// tombstones as of `now` (the snapshot's log clock).
+    mutating func finishRestore(now: UInt64) {
         useTimes = idsByLastUse.keys.sorted()
         useTimesHead = 0
         for time in useTimes { idsByLastUse[time]!.sort(by: bytesPrecede) }
+        forgotten.finishRestore(now: now)
     }
 
     /// The sessions sorted by client id, as the snapshot writes them.
@@ -93,11 +123,18 @@ struct ClientSessions {
         return nil
     }
 
-    private mutating func evictLeastRecentlyUsed() {
+    private mutating func evictLeastRecentlyUsed(now: UInt64) {
         guard let time = oldestUseTime() else { preconditionFailure("sessions present but none queued") }
         let id = idsByLastUse[time]!.removeFirst()
         if idsByLastUse[time]!.isEmpty { idsByLastUse[time] = nil }
-        byID[id] = nil
+        forget(id, now: now)
+    }
+
+    /// Drops the session of `id` (already out of the use lists) and leaves its tombstone.
+    private mutating func forget(_ id: [UInt8], now: UInt64) {
+        let removed = byID.removeValue(forKey: id)
+        precondition(removed != nil, "forgetting a session that is not there")
+        forgotten.add(id, now: now)
     }
 
     private mutating func link(_ id: [UInt8], usedAt time: UInt64) {

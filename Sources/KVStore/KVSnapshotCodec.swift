@@ -1,19 +1,31 @@
 import PaxosCore
 
 // Snapshot layout, all integers little-endian:
-//   magic "PKVS", u32 version (1), u64 clockMs,
+//   magic "PKVS", u32 version (2), u64 clockMs,
 //   u64 key count, then per key: blob key, blob value, in (KeyHash, key) order;
 //   u32 session count, then per session: blob client id, u64 lastSeq,
-//   u64 lastUsedMs, blob reply, in client-id byte order.
-// Both orders are canonical, so equal states give identical bytes on every
-// node, and restore rejects input that is out of order or has duplicates.
+//   u64 lastUsedMs, blob reply, in client-id byte order;
+//   u32 tombstone count, then per forgotten session: u64 KeyHash of the
+//   client id, u64 forgottenAtMs, oldest first (the order they were made).
+// Every order is canonical (the tombstones' is the deterministic order of
+// forgetting, never a Dictionary's), so equal states give identical bytes on
+// every node, and restore rejects input that is out of order or has duplicate
+// keys or sessions. Version 1 is version 2 without the tombstone section; it
+// still restores, with no tombstones. Caveat for an upgrade: a node restoring
+// a version-1 snapshot lacks the tombstones of sessions dropped before it,
+// which a node that replayed those slots with this code holds, so until
+// those tombstones expire a seq-1 retry from such a client could be refused
+// by one and applied by the other. Upgrading from a snapshot at a common
+// index (or with no seq-1 retries in flight) avoids it.
 extension KVStateMachine {
     static let snapshotMagic: [UInt8] = Array("PKVS".utf8)
-    static let snapshotVersion: UInt32 = 1
+    static let snapshotVersion: UInt32 = 2
+    /// The last version without tombstones.
+    static let snapshotVersionWithoutTombstones: UInt32 = 1
 
     /// The whole state (map, sessions, log clock) as deterministic bytes.
     public func snapshot() -> [UInt8] {
-        var size = 32
+        var size = 36 + 16 * sessions.forgotten.count
         map.forEach { size += 8 + $0.key.count + $0.value.count }
         var w = ByteWriter(capacity: size)
         w.raw(Self.snapshotMagic)
@@ -32,6 +44,12 @@ extension KVStateMachine {
             w.u64(session.lastUsedMs)
             w.blob(session.reply)
         }
+        let forgotten = sessions.forgotten.inOrder
+        w.u32(UInt32(forgotten.count))  // fits: the bound is kept under UInt32.max
+        for tombstone in forgotten {
+            w.u64(tombstone.idHash)
+            w.u64(tombstone.forgottenAtMs)
+        }
         return w.bytes
     }
 
@@ -43,7 +61,9 @@ extension KVStateMachine {
             throw DecodeError.invalid("not a PaxosKV snapshot")
         }
         let version = try r.u32()
-        guard version == Self.snapshotVersion else { throw DecodeError.invalid("unknown snapshot version \(version)") }
+        guard version == Self.snapshotVersion || version == Self.snapshotVersionWithoutTombstones else {
+            throw DecodeError.invalid("unknown snapshot version \(version)")
+        }
         var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions)
         restored.clockMs = try r.u64()
 
@@ -74,8 +94,20 @@ extension KVStateMachine {
             restored.sessions.restore(id: id, session: ClientSession(lastSeq: session.lastSeq, reply: reply, lastUsedMs: session.lastUsedMs))
             lastID = id
         }
+
+        if version >= Self.snapshotVersion {
+            let tombstoneCount = try r.count(minBytesEach: 16)
+            var lastTime: UInt64 = 0
+            for _ in 0..<tombstoneCount {
+                let tombstone = ForgottenClient(idHash: try r.u64(), forgottenAtMs: try r.u64())
+                guard tombstone.forgottenAtMs >= lastTime else { throw DecodeError.invalid("snapshot tombstones out of order") }
+                guard tombstone.forgottenAtMs <= restored.clockMs else { throw DecodeError.invalid("tombstone made after the snapshot's clock") }
+                restored.sessions.restoreForgotten(tombstone)
+                lastTime = tombstone.forgottenAtMs
+            }
+        }
         try r.expectEnd()
-        restored.sessions.finishRestore()
+        restored.sessions.finishRestore(now: restored.clockMs)
         self = restored
     }
 }

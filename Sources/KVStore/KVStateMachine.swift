@@ -27,6 +27,9 @@ public struct KVStateMachine: StateMachine, Sendable {
     /// Number of live client sessions.
     public var sessionCount: Int { sessions.count }
 
+    /// Number of forgotten sessions remembered (tombstones), at most 4 x `maxSessions`.
+    public var forgottenSessionCount: Int { sessions.forgotten.count }
+
     /// The value stored at `key`, if any.
     public func value(forKey key: [UInt8]) -> [UInt8]? { map.value(for: key) }
 

@@ -48,11 +48,13 @@ struct GarbageInputTests {
     @Test("restore throws on random bytes, truncations and flips, never traps")
     func snapshots() {
         var rng = SeededRandom(seed: 3)
-        var kv = KVStateMachine()
+        var kv = KVStateMachine(maxSessions: 1)
         for i in 0..<20 { _ = kv.run(.set(b("k\(i)"), b("v\(i)"), condition: .none), at: 5) }
         _ = kv.run(.rid(clientID: b("c"), seq: 1, .dbsize), at: 5)
+        _ = kv.run(.rid(clientID: b("d"), seq: 1, .dbsize), at: 6)  // evicts c: a tombstone
+        #expect(kv.forgottenSessionCount == 1)
         let good = kv.snapshot()
-        var target = KVStateMachine()
+        var target = KVStateMachine(maxSessions: 1)
         for cut in 0..<good.count {
             #expect(throws: (any Error).self) { try target.restore(from: Array(good[..<cut])) }
         }

@@ -123,29 +123,132 @@ struct SessionTests {
         #expect(kv.ask(.get(b("n"))) == .bulk(b("2")))
     }
 
-    @Test("many sessions at scattered times: expiry and eviction agree with a simple model", arguments: [7, 8])
+    // Issue 9, F6: a forgotten client's retry of seq 1 must not be taken for a new client.
+
+    @Test("max_sessions = 1: A's retry of seq 1 after B evicted A gets SESSIONEXPIRED, x stays 1")
+    func evictedClientRetryOfFirstSeq() {
+        var kv = KVStateMachine(maxSessions: 1)
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 10) == .integer(1))
+        #expect(kv.run(rid(b("clientB"), 1, .incrBy(b("y"), 1)), at: 20) == .integer(1))
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 30) == .sessionExpired)
+        #expect(kv.ask(.get(b("x"))) == .bulk(b("1")))
+        #expect(kv.sessions[b("clientA")] == nil)  // the refusal opens no session
+    }
+
+    @Test("a client whose session expired by TTL and retries seq 1 gets SESSIONEXPIRED, nothing applied")
+    func expiredClientRetryOfFirstSeq() {
+        var kv = KVStateMachine(sessionTTLms: 1_000)
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 0) == .integer(1))
+        _ = kv.run(.dbsize, at: 1_000)  // clientA expires
+        #expect(kv.sessions[b("clientA")] == nil)
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 1_001) == .sessionExpired)
+        #expect(kv.ask(.get(b("x"))) == .bulk(b("1")))
+    }
+
+    @Test("a brand-new client id still opens at seq 1 while forgotten ones are refused")
+    func newClientStillOpens() {
+        var kv = KVStateMachine(maxSessions: 1)
+        _ = kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 10)
+        _ = kv.run(rid(b("clientB"), 1, .incrBy(b("x"), 1)), at: 20)  // evicts A
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 30) == .sessionExpired)
+        #expect(kv.run(rid(b("clientC"), 1, .incrBy(b("x"), 1)), at: 40) == .integer(3))  // evicts B
+        #expect(kv.sessions[b("clientC")]?.lastSeq == 1)
+        #expect(kv.run(rid(b("clientC"), 2, .incrBy(b("x"), 1)), at: 50) == .integer(4))
+        #expect(kv.run(rid(b("clientB"), 1, .incrBy(b("x"), 1)), at: 60) == .sessionExpired)
+        #expect(kv.ask(.get(b("x"))) == .bulk(b("4")))
+    }
+
+    @Test("forgotten clients survive a snapshot round trip: the retry on the restored machine gets SESSIONEXPIRED")
+    func forgottenSurviveSnapshot() throws {
+        var kv = KVStateMachine(sessionTTLms: 1_000, maxSessions: 1)
+        _ = kv.run(rid(b("clientB"), 1, .incrBy(b("y"), 1)), at: 10)
+        _ = kv.run(.dbsize, at: 1_010)  // B expires
+        _ = kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 1_020)
+        _ = kv.run(rid(b("clientC"), 1, .dbsize), at: 1_025)  // evicts A
+        #expect(kv.forgottenSessionCount == 2)
+        let bytes = kv.snapshot()
+        var copy = KVStateMachine(sessionTTLms: 1_000, maxSessions: 1)
+        try copy.restore(from: bytes)
+        let isIdentical = copy.snapshot() == bytes
+        #expect(isIdentical)
+        #expect(copy.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 1_030) == .sessionExpired)
+        #expect(copy.run(rid(b("clientB"), 1, .incrBy(b("y"), 1)), at: 1_030) == .sessionExpired)
+        #expect(copy.ask(.mget([b("x"), b("y")])) == .array([.bulk(b("1")), .bulk(b("1"))]))
+    }
+
+    @Test("forgotten clients are bounded: dropped after the TTL of log time and past 4 x max_sessions, oldest first")
+    func forgottenBounded() {
+        // By time: A is forgotten at 1000 (expiry), remembered until 2000.
+        var kv = KVStateMachine(sessionTTLms: 1_000)
+        _ = kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 0)
+        _ = kv.run(.dbsize, at: 1_000)
+        #expect(kv.forgottenSessionCount == 1)
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 1_999) == .sessionExpired)
+        #expect(kv.forgottenSessionCount == 1)
+        _ = kv.run(.dbsize, at: 2_000)
+        #expect(kv.forgottenSessionCount == 0)
+        // The documented window: past it, the retry is indistinguishable from a new client.
+        #expect(kv.run(rid(b("clientA"), 1, .incrBy(b("x"), 1)), at: 2_000) == .integer(2))
+
+        // By count: with max_sessions = 1 at most 4 are remembered, the latest forgotten.
+        var small = KVStateMachine(maxSessions: 1)
+        for i in 0..<10 {
+            #expect(small.run(rid(b("c\(i)"), 1, .dbsize), at: 10) == .integer(0))
+            #expect(small.forgottenSessionCount == min(i, 4))
+        }
+        // c0...c8 were evicted in that order; only c5...c8 are remembered.
+        for i in 5..<9 { #expect(small.run(rid(b("c\(i)"), 1, .dbsize), at: 20) == .sessionExpired) }
+        #expect(small.run(rid(b("c4"), 1, .dbsize), at: 20) == .integer(0))  // evicts c9
+        #expect(small.forgottenSessionCount == 4)
+        #expect(small.run(rid(b("c5"), 1, .dbsize), at: 20) == .integer(0))  // c5 pushed out by c9
+
+        // Under heavy churn the count never passes 4 x max_sessions.
+        var churn = KVStateMachine(sessionTTLms: 1_000_000, maxSessions: 3)
+        for i in 0..<1_000 {
+            _ = churn.run(rid(b("n\(i)"), 1, .dbsize), at: UInt64(i))
+            #expect(churn.forgottenSessionCount <= 12)
+        }
+        #expect(churn.forgottenSessionCount == 12)
+        #expect(churn.sessionCount == 3)
+    }
+
+    @Test("many sessions at scattered times: expiry, eviction and tombstones agree with a simple model", arguments: [7, 8])
     func modelCheck(seed: UInt64) {
         var rng = SeededRandom(seed: seed)
-        var kv = KVStateMachine(sessionTTLms: 500, maxSessions: 20)
+        let ttl: UInt64 = 500
+        let sessionsMax = 8
+        let tombstonesMax = 4 * sessionsMax
+        var kv = KVStateMachine(sessionTTLms: ttl, maxSessions: sessionsMax)
         var model: [[UInt8]: (seq: UInt64, used: UInt64)] = [:]
+        var tombstones: [(id: [UInt8], at: UInt64)] = []  // oldest first
+        func forget(_ id: [UInt8], at now: UInt64) {
+            model[id] = nil
+            tombstones.append((id, now))
+            if tombstones.count > tombstonesMax { tombstones.removeFirst() }
+        }
+        func precedes(_ x: (key: [UInt8], value: (seq: UInt64, used: UInt64)), _ y: (key: [UInt8], value: (seq: UInt64, used: UInt64))) -> Bool {
+            x.value.used != y.value.used ? x.value.used < y.value.used : x.key.lexicographicallyPrecedes(y.key)
+        }
         var now: UInt64 = 0
+        var refusals = 0
         for _ in 0..<2_000 {
             now += UInt64.random(in: 0...20, using: &rng)
-            model = model.filter { now - $0.value.used < 500 }
+            tombstones.removeAll { now - $0.at >= ttl }
+            for expired in model.filter({ now - $0.value.used >= ttl }).sorted(by: precedes) { forget(expired.key, at: now) }
             let id = b("c\(Int.random(in: 0..<40, using: &rng))")
             let seq = (model[id]?.seq ?? 0) + 1
             let reply = kv.run(rid(id, seq, .dbsize), at: now)
-            if model[id] == nil && seq == 1 {
-                if model.count >= 20 {
-                    let oldest = model.min { x, y in
-                        x.value.used != y.value.used ? x.value.used < y.value.used : x.key.lexicographicallyPrecedes(y.key)
-                    }!
-                    model[oldest.key] = nil
-                }
+            if model[id] == nil && tombstones.contains(where: { $0.id == id }) {
+                #expect(reply == .sessionExpired)
+                refusals += 1
+            } else {
+                if model[id] == nil && model.count >= sessionsMax { forget(model.min(by: precedes)!.key, at: now) }
+                #expect(!reply.isError)
+                model[id] = (seq, now)
             }
-            #expect(!reply.isError)
-            model[id] = (seq, now)
             #expect(Set(kv.sessions.byID.keys) == Set(model.keys))
+            #expect(kv.forgottenSessionCount == tombstones.count)
         }
+        #expect(refusals > 100)  // the tombstone path was exercised
     }
 }

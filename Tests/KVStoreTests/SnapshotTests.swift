@@ -85,6 +85,89 @@ struct SnapshotTests {
         #expect(target.count == 2)
     }
 
+    /// A machine with two live sessions (4, 5) and three tombstones: client 1
+    /// evicted at 600, client 2 expired at 1500, client 3 evicted at 1510
+    /// (client 0's, made at 500, went at 1500).
+    func withTombstones() -> KVStateMachine {
+        var kv = KVStateMachine(sessionTTLms: 1_000, maxSessions: 2)
+        for (i, t) in [(0, 10), (1, 20), (2, 500), (3, 600), (4, 1_500), (5, 1_510)] {
+            _ = kv.run(.rid(clientID: b("client \(i)"), seq: 1, .incrBy(b("n"), 1)), at: UInt64(t))
+        }
+        return kv
+    }
+
+    @Test("tombstones round-trip byte-identically and keep refusing forgotten clients")
+    func tombstonesRoundTrip() throws {
+        let kv = withTombstones()
+        #expect(kv.forgottenSessionCount == 3)
+        var copy = KVStateMachine(sessionTTLms: 1_000, maxSessions: 2)
+        try copy.restore(from: kv.snapshot())
+        #expect(copy.sessions.forgotten.inOrder == kv.sessions.forgotten.inOrder)
+        let isIdentical = copy.snapshot() == kv.snapshot()
+        #expect(isIdentical)
+        #expect(copy.sessions.forgotten.inOrder.map(\.forgottenAtMs) == [600, 1_500, 1_510])
+        for i in 1...3 {
+            #expect(copy.run(.rid(clientID: b("client \(i)"), seq: 1, .incrBy(b("n"), 1)), at: 1_520) == .sessionExpired)
+        }
+        #expect(copy.ask(.get(b("n"))) == .bulk(b("6")))
+    }
+
+    @Test("a version-1 snapshot (before tombstones) still restores, with none")
+    func versionOneRestores() throws {
+        var kv = KVStateMachine()
+        _ = kv.run(.set(b("k"), b("v"), condition: .none), at: 5)
+        _ = kv.run(.rid(clientID: b("c"), seq: 1, .dbsize), at: 6)
+        let current = kv.snapshot()
+        #expect(Array(current[4..<8]) == [2, 0, 0, 0])
+        #expect(Array(current.suffix(4)) == [0, 0, 0, 0])  // no tombstones
+        var old = Array(current.dropLast(4))
+        old[4] = 1
+        var copy = KVStateMachine()
+        try copy.restore(from: old)
+        #expect(copy.contents == kv.contents)
+        #expect(copy.sessions.byID == kv.sessions.byID)
+        #expect(copy.forgottenSessionCount == 0)
+        let upgraded = copy.snapshot() == current
+        #expect(upgraded)
+        old[4] = 3
+        #expect(throws: (any Error).self) { try copy.restore(from: old) }
+    }
+
+    @Test("restore refuses tombstones out of order, after the clock or over the input")
+    func tombstoneInputChecked() throws {
+        let good = withTombstones().snapshot()
+        let section = good.count - 3 * 16  // the three 16-byte tombstones after their u32 count
+        var target = KVStateMachine(sessionTTLms: 1_000, maxSessions: 2)
+        try target.restore(from: good)
+
+        var swapped = Array(good[..<section])
+        swapped += good[(section + 16)...]  // 1500, 1510, then 600
+        swapped += good[section..<(section + 16)]
+        #expect(throws: (any Error).self) { try target.restore(from: swapped) }
+
+        var late = good
+        late[good.count - 1] = 0x7F  // the last tombstone's time far after the clock
+        #expect(throws: (any Error).self) { try target.restore(from: late) }
+
+        var huge = good
+        huge[section - 4] = 0xFF
+        huge[section - 1] = 0xFF
+        #expect(throws: (any Error).self) { try target.restore(from: huge) }
+        #expect(target.forgottenSessionCount == 3)  // failed restores changed nothing
+    }
+
+    @Test("a node with a smaller bound cuts restored tombstones to it, oldest first")
+    func tombstonesCutToThisNodesBound() throws {
+        var kv = KVStateMachine(maxSessions: 10)
+        for i in 0..<30 { _ = kv.run(.rid(clientID: b("c\(i)"), seq: 1, .dbsize), at: UInt64(i)) }
+        #expect(kv.forgottenSessionCount == 20)
+        var small = KVStateMachine(maxSessions: 1)
+        try small.restore(from: kv.snapshot())
+        #expect(small.forgottenSessionCount == 4)
+        #expect(small.run(.rid(clientID: b("c19"), seq: 1, .dbsize), at: 40) == .sessionExpired)
+        #expect(small.run(.rid(clientID: b("c15"), seq: 1, .dbsize), at: 40) == .integer(0))  // c15 was cut: it opens afresh
+    }
+
     @Test("200,000 keys snapshot and restore quickly")
     func large() throws {
         var kv = KVStateMachine()
