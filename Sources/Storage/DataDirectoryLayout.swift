@@ -8,6 +8,8 @@ struct DataDirectoryLayout {
     var snapDirectory: String { root + "/snap" }
 
     func segmentPath(_ sequence: UInt64) -> String { walDirectory + "/" + Self.padded(sequence) + ".wal" }
+    /// A segment being created; renamed to `segmentPath` once its header is durable.
+    func segmentTempPath(_ sequence: UInt64) -> String { segmentPath(sequence) + ".tmp" }
     func snapshotPath(_ index: UInt64) -> String { snapDirectory + "/" + Self.padded(index) + ".snap" }
     func snapshotTempPath(_ index: UInt64) -> String { snapshotPath(index) + ".tmp" }
 

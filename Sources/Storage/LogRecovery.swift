@@ -6,7 +6,10 @@ import PaxosCore
 struct RecoveryPlan {
     struct Segment {
         let sequence: UInt64
-        /// End of the last good record; a torn tail beyond it is cut off.
+        /// From the segment header; every record's CRC in the segment covers it.
+        let salt: UInt64
+        /// End of the last good record (at least `SegmentHeader.bytes`); a
+        /// torn tail beyond it is cut off.
         let validBytes: Int
         let fileBytes: Int
         let maxSlot: Slot
@@ -33,6 +36,10 @@ enum LogRecovery {
         }
         var sequences: [UInt64] = []
         for name in try fs.listDirectory(layout.walDirectory) {
+            if name.hasSuffix(".wal.tmp") {
+                plan.obsoletePaths.append(layout.walDirectory + "/" + name)  // a segment whose creation was cut short
+                continue
+            }
             guard let seq = DataDirectoryLayout.number(in: name, suffix: ".wal") else { continue }
             if seq < plan.firstSegment {
                 plan.obsoletePaths.append(layout.segmentPath(seq))  // compacted, removal not yet durable
@@ -83,14 +90,22 @@ enum LogRecovery {
     }
 
     /// Replays one segment's records into `state`. Damage is a torn tail only
-    /// in the last segment and only when no valid record follows it.
+    /// in the last segment and only when no valid record (under the segment's
+    /// salt) follows it. The header is never a torn tail: a segment gets its
+    /// name only once its header is durable (`SegmentWriter.createSegment`).
     private static func scanSegment(_ path: String, sequence: UInt64, isLast: Bool, _ fs: any FileSystem,
                                     into state: inout RecoveredState) throws -> RecoveryPlan.Segment {
         let bytes = try fs.readFile(path)
-        var offset = 0
+        let header: SegmentHeader
+        do {
+            header = try SegmentHeader(decoding: bytes)
+        } catch {
+            throw StorageError.corruptLog(file: path, offset: 0, reason: "\(error)")
+        }
+        var offset = SegmentHeader.bytes
         var maxSlot: Slot = 0
         while offset < bytes.count {
-            switch RecordFrame.parse(bytes, at: offset) {
+            switch RecordFrame.parse(bytes, at: offset, salt: header.salt) {
             case .frame(let payload, let next):
                 let record: Record
                 do {
@@ -107,13 +122,16 @@ enum LogRecovery {
                 state.apply(record)
                 offset = next
             case .bad(let reason):
-                guard isLast, !RecordFrame.hasValidFrame(bytes, after: offset) else {
+                guard isLast, !RecordFrame.hasValidFrame(bytes, after: offset, salt: header.salt) else {
                     throw StorageError.corruptLog(file: path, offset: offset, reason: reason)
                 }
                 // A torn tail: it was never reported durable, so it is dropped.
-                return RecoveryPlan.Segment(sequence: sequence, validBytes: offset, fileBytes: bytes.count, maxSlot: maxSlot)
+                return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: offset,
+                                            fileBytes: bytes.count, maxSlot: maxSlot)
             }
         }
-        return RecoveryPlan.Segment(sequence: sequence, validBytes: bytes.count, fileBytes: bytes.count, maxSlot: maxSlot)
+        precondition(offset == bytes.count, "a frame ran past the end of its segment")
+        return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: bytes.count,
+                                    fileBytes: bytes.count, maxSlot: maxSlot)
     }
 }

@@ -1,38 +1,48 @@
 import PaxosCore
 
-/// One WAL record on disk:
+/// One WAL record on disk, after the segment header:
 ///
 ///     u32 payload length | u32 CRC-32 | u8 kind | payload
 ///
-/// The CRC covers the length, the kind and the payload, so a torn or
-/// flipped header is caught as surely as a damaged payload. The payload of
-/// a `coreRecord` frame is `Record.encoded()`.
+/// The CRC is CRC-32 over the segment's salt (u64, `SegmentHeader`), the
+/// length, the kind and the payload. So a torn or flipped header is caught as
+/// surely as a damaged payload, and a frame validates only in the segment it
+/// was written to as a frame: one embedded in a value was framed under some
+/// other salt, or none. The payload of a `coreRecord` frame is
+/// `Record.encoded()`.
 enum RecordFrame {
     static let headerBytes = 9
     static let kindCoreRecord: UInt8 = 1
     /// Bounds a length read from disk, so garbage cannot claim gigabytes.
     static let payloadBytesMax = 512 << 20
 
-    static func encode(_ record: Record) -> [UInt8] {
-        let payload = record.encoded()
-        precondition(!payload.isEmpty && payload.count <= payloadBytesMax, "record size out of range")
-        var frame = [UInt8](repeating: 0, count: headerBytes)
-        frame.reserveCapacity(headerBytes + payload.count)
-        frame.append(contentsOf: payload)
-        let length = UInt32(payload.count)
-        withUnsafeBytes(of: length.littleEndian) { frame.replaceSubrange(0..<4, with: $0) }
-        frame[8] = kindCoreRecord
-        let crc = checksum(frame, start: 0)
-        withUnsafeBytes(of: crc.littleEndian) { frame.replaceSubrange(4..<8, with: $0) }
-        assert(parse(frame, at: 0).isValid, "frame fails its own check")
+    /// Appends the frame of `payload` (a `Record.encoded()`) for the segment with `salt`.
+    static func append(payload: [UInt8], salt: UInt64, to buffer: inout [UInt8]) {
+        precondition(!payload.isEmpty, "empty record payload")
+        precondition(payload.count <= payloadBytesMax, "record of \(payload.count) bytes exceeds the frame limit")
+        let start = buffer.count
+        buffer.reserveCapacity(start + headerBytes + payload.count)
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: [0, 0, 0, 0])  // the CRC, once the rest is in place
+        buffer.append(kindCoreRecord)
+        buffer.append(contentsOf: payload)
+        let crc = checksum(buffer, start: start, salt: salt)
+        withUnsafeBytes(of: crc.littleEndian) { buffer.replaceSubrange((start + 4)..<(start + 8), with: $0) }
+        assert(parse(buffer, at: start, salt: salt).isValid, "frame fails its own check")
+    }
+
+    static func encode(_ record: Record, salt: UInt64) -> [UInt8] {
+        var frame: [UInt8] = []
+        append(payload: record.encoded(), salt: salt, to: &frame)
         return frame
     }
 
-    /// CRC over the length, kind and payload of the frame starting at `start`
-    /// (the payload length is taken from the frame and must be in bounds).
-    private static func checksum(_ bytes: [UInt8], start: Int) -> UInt32 {
+    /// CRC over the salt, length, kind and payload of the frame starting at
+    /// `start` (the payload length is taken from the frame and must be in bounds).
+    private static func checksum(_ bytes: [UInt8], start: Int, salt: UInt64) -> UInt32 {
         let length = Int(readU32(bytes, at: start))
-        let lengthCRC = crc32Checksum(bytes, start..<(start + 4))
+        let saltCRC = withUnsafeBytes(of: salt.littleEndian) { crc32Checksum($0) }
+        let lengthCRC = crc32Checksum(bytes, start..<(start + 4), seed: saltCRC)
         return crc32Checksum(bytes, (start + 8)..<(start + headerBytes + length), seed: lengthCRC)
     }
 
@@ -45,7 +55,7 @@ enum RecordFrame {
     enum Parsed {
         /// A frame whose checksum holds; `payload` indexes into the buffer.
         case frame(payload: Range<Int>, next: Int)
-        /// No frame here: torn, damaged, or never written.
+        /// No frame here: torn, damaged, never written, or framed under another salt.
         case bad(reason: String)
 
         var isValid: Bool {
@@ -54,8 +64,8 @@ enum RecordFrame {
         }
     }
 
-    /// Parses the frame at `offset`; `offset` must be before the end.
-    static func parse(_ bytes: [UInt8], at offset: Int) -> Parsed {
+    /// Parses the frame at `offset` of a segment with `salt`; `offset` must be before the end.
+    static func parse(_ bytes: [UInt8], at offset: Int, salt: UInt64) -> Parsed {
         precondition(offset >= 0 && offset < bytes.count, "parse outside the buffer")
         let available = bytes.count - offset
         guard available >= headerBytes else {
@@ -67,21 +77,25 @@ enum RecordFrame {
             return .bad(reason: "record length \(length) runs past the end of the file")
         }
         let stored = readU32(bytes, at: offset + 4)
-        let computed = checksum(bytes, start: offset)
+        let computed = checksum(bytes, start: offset, salt: salt)
         guard stored == computed else { return .bad(reason: "checksum mismatch") }
         guard bytes[offset + 8] == kindCoreRecord else { return .bad(reason: "unknown record kind \(bytes[offset + 8])") }
         let payloadStart = offset + headerBytes
         return .frame(payload: payloadStart..<(payloadStart + length), next: payloadStart + length)
     }
 
-    /// True when some valid frame starts after `offset`: then damage at
-    /// `offset` cannot be a torn tail, because later records were written.
-    static func hasValidFrame(_ bytes: [UInt8], after offset: Int) -> Bool {
+    /// True when some frame valid under `salt` starts after `offset`: then
+    /// damage at `offset` cannot be a torn tail, because this segment's
+    /// writer appended records after it. The salt keeps this sound when
+    /// values hold frames: those were framed under another salt (or crafted
+    /// without knowing this one), so they do not count, but for the CRC's
+    /// 2^-32 per candidate.
+    static func hasValidFrame(_ bytes: [UInt8], after offset: Int, salt: UInt64) -> Bool {
         var candidate = offset + 1
         while candidate + headerBytes <= bytes.count {
             let length = Int(readU32(bytes, at: candidate))
             if length > 0, length <= bytes.count - candidate - headerBytes, bytes[candidate + 8] == kindCoreRecord,
-               parse(bytes, at: candidate).isValid {
+               parse(bytes, at: candidate, salt: salt).isValid {
                 return true
             }
             candidate += 1

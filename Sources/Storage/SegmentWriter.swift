@@ -6,9 +6,12 @@ import PaxosCore
 final class SegmentWriter {
     struct Segment {
         let sequence: UInt64
+        /// Mixed into the CRC of every record in the segment (`SegmentHeader`).
+        let salt: UInt64
         /// Highest accept slot in the segment (0: none); compaction deletes a
         /// segment only when this is at or below the snapshot index.
         var maxSlot: Slot
+        /// Invariant: bytes >= SegmentHeader.bytes (the header comes first).
         var bytes: Int
     }
 
@@ -42,31 +45,43 @@ final class SegmentWriter {
             try Self.syncDirectory(layout.snapDirectory, fs, options)
         }
         if let last = plan.segments.last {
-            segments = plan.segments.map { Segment(sequence: $0.sequence, maxSlot: $0.maxSlot, bytes: $0.validBytes) }
+            precondition(last.validBytes >= SegmentHeader.bytes, "recovery kept a segment without its header")
+            segments = plan.segments.map {
+                Segment(sequence: $0.sequence, salt: $0.salt, maxSlot: $0.maxSlot, bytes: $0.validBytes)
+            }
+            // A kill -9 may have come between a segment's rename and its
+            // directory sync: no record may be reported durable in a segment
+            // whose directory entry a power cut could still take away.
+            try Self.syncDirectory(layout.walDirectory, fs, options)
             current = try fs.openForAppending(layout.segmentPath(last.sequence), create: false)
             if current.size > last.validBytes {
                 try current.truncate(to: last.validBytes)
                 if !options.skipsSyncForCrashTest { try current.dataSync() }
             }
         } else {
-            segments = [Segment(sequence: plan.firstSegment, maxSlot: 0, bytes: 0)]
-            current = try fs.openForAppending(layout.segmentPath(plan.firstSegment), create: true)
-            try Self.syncDirectory(layout.walDirectory, fs, options)
+            let (file, segment) = try Self.createSegment(plan.firstSegment, layout, fs, options)
+            current = file
+            segments = [segment]
         }
         precondition(current.size == segments[segments.count - 1].bytes, "segment size disagrees with recovery")
     }
 
     var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
 
-    /// Adds one encoded frame after everything written before it.
-    func write(frame: [UInt8], slot: Slot, ballot: Ballot) throws {
-        precondition(frame.count > RecordFrame.headerBytes, "empty frame")
+    /// Adds one record (its `Record.encoded()` payload) after everything
+    /// written before it, framed under the salt of the segment it lands in.
+    func write(payload: [UInt8], slot: Slot, ballot: Ballot) throws {
+        precondition(!payload.isEmpty, "empty record payload")
+        let frameBytes = RecordFrame.headerBytes + payload.count
         let last = segments.count - 1
-        if segments[last].bytes > 0 && segments[last].bytes + frame.count > options.segmentBytes {
+        // Rotate only a segment that holds a record, so each holds at least one.
+        if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes > options.segmentBytes {
             try rotate()
         }
-        buffer.append(contentsOf: frame)
-        segments[segments.count - 1].bytes += frame.count
+        let bufferedBefore = buffer.count
+        RecordFrame.append(payload: payload, salt: segments[segments.count - 1].salt, to: &buffer)
+        precondition(buffer.count == bufferedBefore + frameBytes, "frame size differs from its header and payload")
+        segments[segments.count - 1].bytes += frameBytes
         segments[segments.count - 1].maxSlot = max(segments[segments.count - 1].maxSlot, slot)
         maxPromised = max(maxPromised, ballot)
         if buffer.count >= Self.bufferBytesMax { try flush() }
@@ -86,7 +101,7 @@ final class SegmentWriter {
         maxPromised = max(maxPromised, promised)
         if let previous = snapshotIndex, index < previous {
             // An older snapshot than the one on disk adds nothing but its promise.
-            try write(frame: RecordFrame.encode(.promise(maxPromised)), slot: 0, ballot: maxPromised)
+            try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
             return
         }
         try sync()
@@ -107,7 +122,7 @@ final class SegmentWriter {
         try fs.rename(temp, to: layout.snapshotPath(index))
         try Self.syncDirectory(layout.snapDirectory, fs, options)
         // The snapshot holds the promise too; the log keeps it as well.
-        try write(frame: RecordFrame.encode(.promise(maxPromised)), slot: 0, ballot: maxPromised)
+        try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
         try sync()
         try compact(keepingFrom: keepFrom, replacingSnapshot: snapshotIndex == index ? nil : snapshotIndex)
         snapshotIndex = index
@@ -133,16 +148,40 @@ final class SegmentWriter {
         assert(current.size == segments[segments.count - 1].bytes, "segment size drifted")
     }
 
-    /// Syncs the full segment, then starts the next one; its directory entry
-    /// is synced before any record in it can be reported durable.
+    /// Syncs the full segment, then starts the next one.
     private func rotate() throws {
         try sync()
         current.close()
         let next = segments[segments.count - 1].sequence + 1
-        current = try fs.openForAppending(layout.segmentPath(next), create: true)
-        precondition(current.size == 0, "new segment \(next) is not empty")
-        segments.append(Segment(sequence: next, maxSlot: 0, bytes: 0))
-        try Self.syncDirectory(layout.walDirectory, fs, options)
+        let (file, segment) = try Self.createSegment(next, layout, fs, options)
+        current = file
+        segments.append(segment)
+    }
+
+    /// Creates segment `sequence` with a fresh salt: writes its header to a
+    /// temp file, syncs it, renames it into place and syncs the directory,
+    /// so a `<seq>.wal` always starts with a durable header (a crash leaves
+    /// at most a `.wal.tmp`, which recovery removes) and its directory entry
+    /// is durable before any record in it can be reported durable. Returns
+    /// the segment opened for appending after the header.
+    private static func createSegment(_ sequence: UInt64, _ layout: DataDirectoryLayout, _ fs: any FileSystem,
+                                      _ options: WALOptions) throws -> (any AppendableFile, Segment) {
+        let header = SegmentHeader.makeRandom()
+        let temp = layout.segmentTempPath(sequence)
+        try fs.removeFile(temp)
+        do {
+            let out = try fs.openForAppending(temp, create: true)
+            defer { out.close() }
+            precondition(out.size == 0, "new segment \(sequence) is not empty")
+            try header.encoded().withUnsafeBytes { try out.append($0) }
+            if !options.skipsSyncForCrashTest { try out.dataSync() }
+        }
+        let path = layout.segmentPath(sequence)
+        try fs.rename(temp, to: path)
+        try syncDirectory(layout.walDirectory, fs, options)
+        let file = try fs.openForAppending(path, create: false)
+        precondition(file.size == SegmentHeader.bytes, "new segment \(sequence) holds more than its header")
+        return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes))
     }
 
     func close() {

@@ -10,7 +10,9 @@ import PaxosCore
 /// becomes readable so an epoll loop can feed the core `.persisted(count:)`.
 public final class WriteAheadLog: @unchecked Sendable {
     private enum Pending {
-        case frame([UInt8], slot: Slot, ballot: Ballot)
+        /// A record's `Record.encoded()`; the sync thread frames it under the
+        /// salt of the segment it lands in, known only once it is written.
+        case record(payload: [UInt8], slot: Slot, ballot: Ballot)
         case snapshot(index: Slot, promised: Ballot, data: [UInt8])
     }
 
@@ -38,7 +40,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Opens (creating if needed) the log in `directory`, recovers it and
     /// returns the acceptor state that was durable. Throws
     /// `StorageError.corruptLog` and touches nothing when a record before the
-    /// tail is damaged.
+    /// tail or a segment header is damaged, or a segment is of another format.
     public static func open(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                             options: WALOptions = WALOptions()) throws -> (WriteAheadLog, RecoveredState) {
         let layout = DataDirectoryLayout(root: directory)
@@ -78,15 +80,15 @@ public final class WriteAheadLog: @unchecked Sendable {
         for record in records {
             switch record {
             case .promise(let ballot):
-                items.append(.frame(RecordFrame.encode(record), slot: 0, ballot: ballot))
+                items.append(.record(payload: Self.payload(of: record), slot: 0, ballot: ballot))
             case .accept(let slot, let ballot, _):
                 precondition(slot > 0, "slots start at 1")
-                items.append(.frame(RecordFrame.encode(record), slot: slot, ballot: ballot))
+                items.append(.record(payload: Self.payload(of: record), slot: slot, ballot: ballot))
             case .snapshot(let index, let promised, let data):
                 items.append(.snapshot(index: index, promised: promised, data: data))
             case .joined:
                 // Slot 0: compaction may drop it once a snapshot (itself proof of state) exists.
-                items.append(.frame(RecordFrame.encode(record), slot: 0, ballot: .zero))
+                items.append(.record(payload: Self.payload(of: record), slot: 0, ballot: .zero))
             }
         }
         monitor.withLock {
@@ -95,6 +97,13 @@ public final class WriteAheadLog: @unchecked Sendable {
             appended += UInt64(items.count)
             monitor.broadcast()
         }
+    }
+
+    /// Encodes on the appending thread, and fails there on a record too large to frame.
+    private static func payload(of record: Record) -> [UInt8] {
+        let payload = record.encoded()
+        precondition(!payload.isEmpty && payload.count <= RecordFrame.payloadBytesMax, "record size out of range")
+        return payload
     }
 
     /// Records appended since `open` that are durable, a prefix of the append order.
@@ -149,8 +158,8 @@ public final class WriteAheadLog: @unchecked Sendable {
             do {
                 for item in batch {
                     switch item {
-                    case .frame(let frame, let slot, let ballot):
-                        try writer.write(frame: frame, slot: slot, ballot: ballot)
+                    case .record(let payload, let slot, let ballot):
+                        try writer.write(payload: payload, slot: slot, ballot: ballot)
                     case .snapshot(let index, let promised, let data):
                         try writer.writeSnapshot(index: index, promised: promised, data: data)
                     }

@@ -8,17 +8,17 @@ import Testing
 struct CorruptionTests {
     let records = (1...20).map { accept(Slot($0), payload: Array(repeating: UInt8($0), count: 30)) }
 
-    /// Writes `records` into one segment and returns the segment's path.
-    func writeLog(_ dir: TemporaryDirectory, segmentBytes: Int = 1 << 20) throws -> String {
+    /// Writes `records`, then `extra`, into one segment and returns the segment's path.
+    func writeLog(_ dir: TemporaryDirectory, segmentBytes: Int = 1 << 20, extra: [Record] = []) throws -> String {
         let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: segmentBytes))
         defer { wal.close() }
-        wal.append(records)
-        #expect(wal.waitUntilDurable(UInt64(records.count), timeoutNanoseconds: fiveSeconds))
+        wal.append(records + extra)
+        #expect(wal.waitUntilDurable(UInt64(records.count + extra.count), timeoutNanoseconds: fiveSeconds))
         return dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
     }
 
     func offsetOfRecord(_ index: Int) -> Int {
-        records[0..<index].reduce(0) { $0 + RecordFrame.encode($1).count }
+        records[0..<index].reduce(SegmentHeader.bytes) { $0 + RecordFrame.headerBytes + $1.encoded().count }
     }
 
     @Test("a flipped bit in the last record truncates just that record")
@@ -101,6 +101,147 @@ struct CorruptionTests {
         writeBytes(first, bytes)
         let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
         #expect(error?.description.hasPrefix("corrupt write-ahead log \(first) at offset ") == true)
+    }
+
+    /// The segment file of another node's log holding one record: bytes a
+    /// user may well store as a value (a backup, a dump), frame and all.
+    func foreignSegmentDump() throws -> [UInt8] {
+        let other = TemporaryDirectory()
+        defer { other.remove() }
+        let record = accept(77, payload: Array(repeating: 0xAB, count: 40))
+        do {
+            let (wal, _) = try WriteAheadLog.open(directory: other.path)
+            defer { wal.close() }
+            wal.append([record])
+            #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
+        }
+        // Not vacuous: the dump holds a frame its own log replays.
+        let (wal, state) = try WriteAheadLog.open(directory: other.path)
+        wal.close()
+        #expect(state == RecoveredState.replay([record]))
+        return readBytes(other.path + "/wal/" + fileNames(other.path + "/wal").last!)
+    }
+
+    /// A record whose value is a foreign segment dump followed by filler, so
+    /// a tear can land after the embedded frame.
+    func recordHoldingDump(_ dump: [UInt8]) -> Record {
+        accept(21, payload: dump + Array(repeating: 0x5A, count: 200))
+    }
+
+    enum Tear: CaseIterable {
+        /// The file ends inside the filler: the embedded frame is whole.
+        case truncatedAfterEmbeddedFrame
+        /// The record's first sector never reached the disk, a later one did.
+        case headerZeroed
+    }
+
+    @Test("a torn last record whose value holds another log's frame is cut off as a torn tail", arguments: Tear.allCases)
+    func tornRecordHoldingForeignFrame(tear: Tear) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir, extra: [recordHoldingDump(try foreignSegmentDump())])
+        var bytes = readBytes(segment)
+        let start = offsetOfRecord(20)
+        switch tear {
+        case .truncatedAfterEmbeddedFrame: bytes.removeLast(100)
+        case .headerZeroed: for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
+        }
+        writeBytes(segment, bytes)
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        wal.close()
+        #expect(state == RecoveredState.replay(records))
+        #expect(readBytes(segment).count == start)
+    }
+
+    @Test("damage before a real later record still refuses to open, though a value holds another log's frame")
+    func damageBeforeRealRecordWithForeignFrame() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir, extra: [recordHoldingDump(try foreignSegmentDump()), accept(22)])
+        var bytes = readBytes(segment)
+        let start = offsetOfRecord(20)
+        for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
+        writeBytes(segment, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(start): invalid record length 0")
+        #expect(readBytes(segment) == bytes)
+    }
+
+    @Test("a value holding a frame under this segment's own salt still counts as a later record (only the log's writer knows the salt)")
+    func frameUnderOwnSaltStillRefuses() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment: String
+        do {
+            let (wal, _) = try WriteAheadLog.open(directory: dir.path)
+            defer { wal.close() }
+            wal.append(records)
+            #expect(wal.waitUntilDurable(20, timeoutNanoseconds: fiveSeconds))
+            segment = dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
+            let salt = try SegmentHeader(decoding: readBytes(segment)).salt
+            wal.append([recordHoldingDump(RecordFrame.encode(accept(77), salt: salt))])
+            #expect(wal.waitUntilDurable(21, timeoutNanoseconds: fiveSeconds))
+        }
+        var bytes = readBytes(segment)
+        let start = offsetOfRecord(20)
+        for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
+        writeBytes(segment, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(start): invalid record length 0")
+    }
+
+    @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
+    func segmentWithoutHeader() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir)
+        let bytes = Array(readBytes(segment).dropFirst(SegmentHeader.bytes))
+        writeBytes(segment, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: no segment header (segments of format 1, "
+                + "before segment salts, have none; this build reads format 2)")
+        #expect(readBytes(segment) == bytes)
+    }
+
+    @Test("an unknown segment format version refuses to open")
+    func unknownFormatVersion() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir)
+        var bytes = readBytes(segment)
+        bytes[SegmentHeader.magic.count] = 3
+        writeBytes(segment, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: unsupported segment format version 3 (this build reads 2)")
+        #expect(readBytes(segment) == bytes)
+    }
+
+    @Test("a damaged segment header refuses to open, even in the last segment")
+    func damagedSegmentHeader() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir)
+        var bytes = readBytes(segment)
+        bytes[14] ^= 0x01  // inside the salt
+        writeBytes(segment, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: segment header checksum mismatch")
+    }
+
+    @Test("a segment whose creation was cut short (a .wal.tmp) is removed and the log carries on")
+    func leftoverSegmentTemp() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let segment = try writeLog(dir)
+        let temp = dir.path + "/wal/" + DataDirectoryLayout.padded(2) + ".wal.tmp"
+        writeBytes(temp, Array(SegmentHeader.makeRandom().encoded()[0..<10]))
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        defer { wal.close() }
+        #expect(state == RecoveredState.replay(records))
+        #expect(fileNames(dir.path + "/wal") == [DataDirectoryLayout.padded(1) + ".wal"])
+        #expect(readBytes(segment).count == offsetOfRecord(20))
+        wal.append([accept(21)])
+        #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
     }
 
     @Test("a damaged snapshot refuses to open")

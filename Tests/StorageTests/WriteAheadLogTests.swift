@@ -14,6 +14,11 @@ struct WriteAheadLogTests {
         #expect(state.isEmpty)
         #expect(state == RecoveredState())
         #expect(fileNames(dir.path + "/node1") == ["snap", "wal"])
+        #expect(fileNames(dir.path + "/node1/wal") == [DataDirectoryLayout.padded(1) + ".wal"])
+        let segment = readBytes(dir.path + "/node1/wal/" + DataDirectoryLayout.padded(1) + ".wal")
+        #expect(segment.count == SegmentHeader.bytes, "a new segment holds its header only")
+        _ = try SegmentHeader(decoding: segment)
+        #expect(wal.walBytes == SegmentHeader.bytes)
         #expect(wal.durableCount == 0)
     }
 
