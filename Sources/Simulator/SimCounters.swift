@@ -5,6 +5,8 @@ public struct SimCounters: Sendable, Equatable {
     public var duplicated = 0
     public var reordered = 0
     public var partitions = 0
+    /// Partitions that cut or degrade single directions of links.
+    public var oneWayCuts = 0
     public var crashes = 0
     public var restarts = 0
     public var wipes = 0
@@ -21,7 +23,7 @@ public struct SimCounters: Sendable, Equatable {
 
     public mutating func add(_ o: SimCounters) {
         messages += o.messages; dropped += o.dropped; duplicated += o.duplicated
-        reordered += o.reordered; partitions += o.partitions; crashes += o.crashes
+        reordered += o.reordered; partitions += o.partitions; oneWayCuts += o.oneWayCuts; crashes += o.crashes
         restarts += o.restarts; wipes += o.wipes; leaderChanges += o.leaderChanges; compactions += o.compactions
         snapshotTransfers += o.snapshotTransfers; writesAcked += o.writesAcked
         writesNoQuorum += o.writesNoQuorum; writesTimedOut += o.writesTimedOut
@@ -31,7 +33,7 @@ public struct SimCounters: Sendable, Equatable {
     /// Named counts that must each be non-zero over a multi-seed run.
     public var exercised: [(String, Int)] {
         [("messages dropped", dropped), ("messages duplicated", duplicated), ("messages reordered", reordered),
-         ("partitions", partitions), ("crashes", crashes), ("restarts", restarts), ("wipes", wipes),
+         ("partitions", partitions), ("one-way cuts", oneWayCuts), ("crashes", crashes), ("restarts", restarts), ("wipes", wipes),
          ("leader changes", leaderChanges), ("compactions", compactions),
          ("snapshot transfers", snapshotTransfers), ("reads answered", readsAnswered),
          ("writes acknowledged", writesAcked)]
@@ -39,7 +41,7 @@ public struct SimCounters: Sendable, Equatable {
 
     public var summary: String {
         "messages=\(messages) dropped=\(dropped) duplicated=\(duplicated) reordered=\(reordered) "
-            + "partitions=\(partitions) crashes=\(crashes) restarts=\(restarts) wipes=\(wipes) leader_changes=\(leaderChanges) "
+            + "partitions=\(partitions) one_way=\(oneWayCuts) crashes=\(crashes) restarts=\(restarts) wipes=\(wipes) leader_changes=\(leaderChanges) "
             + "compactions=\(compactions) snapshot_transfers=\(snapshotTransfers) slots_chosen=\(slotsChosen) "
             + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered)"
     }

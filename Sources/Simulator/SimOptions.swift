@@ -27,6 +27,11 @@ public struct SimOptions: Sendable {
     public var crashPointRate = 0.03
     /// Chance that a crashed node's data directory is wiped (rule 9).
     public var wipeRate = 0.1
+    /// Chance that a crash right after a durable promise also wipes the disk.
+    public var wipeAtPromiseRate = 0.1
+    /// A restart storm (quick crashes and restarts) from this simulated time, for `stormMs`.
+    public var stormAtMs: UInt64 = UInt64.max
+    public var stormMs: UInt64 = 0
 
     public init() {}
 
@@ -47,6 +52,12 @@ public struct SimOptions: Sendable {
         o.snapshotEvery = rng.chance(0.5) ? rng.u64(in: 1...3) : rng.u64(in: 4...24)
         o.restartAllAtEnd = rng.chance(0.5)
         o.crashPointRate = Double(rng.int(in: 5...35)) / 100
+        o.wipeRate = Double(rng.int(in: 0...30)) / 100
+        o.wipeAtPromiseRate = Double(rng.int(in: 0...50)) / 100
+        if rng.chance(0.3) {
+            o.stormAtMs = rng.u64(in: 0...o.faultMs)
+            o.stormMs = rng.u64(in: 200...1_000)
+        }
         return o
     }
 

@@ -76,6 +76,7 @@ extension Simulation {
     mutating func beginSettling() throws {
         settling = true
         cut = []
+        lossy = [:]
         tracer.note("faults stop; network heals", at: now)
         if options.restartAllAtEnd {
             // A restart of every node at once: only what was durable survives.
@@ -97,10 +98,12 @@ extension Simulation {
         try submitWrite(writeID, at: node, op: ops.count)
     }
 
+    /// Healed and done: a leader, every node up and a voter again, every
+    /// operation ended, and every replica applied to the same slot.
     func isSettled() -> Bool {
-        guard probeSucceeded, clientBusy.isEmpty, aliveIDs.count == ids.count else { return false }
+        guard probeSucceeded, clientBusy.isEmpty, aliveIDs.count == ids.count, leaderID != nil else { return false }
         guard ops.allSatisfy({ $0.outcome != .pending }) else { return false }
-        return ids.allSatisfy { nodes[$0]!.replica!.applied == checker.lastSlot }
+        return ids.allSatisfy { nodes[$0]!.replica!.isVoter && nodes[$0]!.replica!.applied == checker.lastSlot }
     }
 
     func livenessFailure() -> Violation {

@@ -10,6 +10,8 @@ public struct Simulation {
         case clientNext(Int)
         case crash
         case restart(NodeID)
+        /// A burst of quick crashes and restarts of random nodes.
+        case storm(untilMs: UInt64)
         case partition
         case heal
         case settle
@@ -31,6 +33,7 @@ public struct Simulation {
     var nodes: [NodeID: Node] = [:]
     let ids: [NodeID]
     var cut: Set<[NodeID]> = []            // directed pairs [from, to] that drop messages
+    var lossy: [[NodeID]: Double] = [:]    // directed pairs [from, to] that lose this share of messages
     var checker = SimChecker()
     var ops: [ClientOp] = []
     var opByRequest: [RequestID: Int] = [:]
@@ -73,6 +76,7 @@ public struct Simulation {
             for c in 0..<options.clients { queue.push(.clientNext(c), at: rng.u64(in: 0...20)) }
             queue.push(.crash, at: options.crashEveryMs)
             queue.push(.partition, at: options.partitionEveryMs)
+            if options.stormAtMs < options.faultMs { queue.push(.storm(untilMs: options.stormAtMs + options.stormMs), at: options.stormAtMs) }
             queue.push(.settle, at: options.faultMs)
             let deadline = options.faultMs + options.settleMs
             while let (time, event) = queue.pop() {
@@ -114,12 +118,14 @@ public struct Simulation {
             try step(id, .persisted(count: count))
             startSync(id)
             // Crash points, with a quick restart: right after a promise or
-            // snapshot became durable, where forgetting it would matter most,
-            // and (less often) a leader right after its own accepts did.
+            // snapshot became durable (and its answer left), where forgetting
+            // it would matter most, and (less often) a leader right after its
+            // own accepts did. Sometimes the disk is lost there too (rule 9).
             let isLeader = nodes[id]!.replica?.role == .leader
             let rate = notable ? options.crashPointRate : (isLeader ? options.crashPointRate / 4 : 0)
             if !settling, rng.chance(rate), aliveIDs.count > options.nodes / 2 + 1 {
                 crash(id)
+                if notable, rng.chance(options.wipeAtPromiseRate) { wipeIfWithinBudget(id) }
                 queue.push(.restart(id), at: now + rng.u64(in: 2...20))
             }
         case .clientNext(let c):
@@ -128,6 +134,16 @@ public struct Simulation {
             guard !settling else { return }
             crashSomeNode()
             queue.push(.crash, at: now + rng.u64(in: options.crashEveryMs / 2...options.crashEveryMs * 3 / 2))
+        case .storm(let until):
+            guard !settling, now < until else { return }
+            let alive = aliveIDs
+            if alive.count > options.nodes / 2 + 1 {
+                let victim = alive[rng.int(in: 0...(alive.count - 1))]
+                crash(victim)
+                if rng.chance(options.wipeRate) { wipeIfWithinBudget(victim) }
+                queue.push(.restart(victim), at: now + rng.u64(in: 2...40))
+            }
+            queue.push(.storm(untilMs: until), at: now + rng.u64(in: 15...80))
         case .restart(let id):
             guard nodes[id]!.replica == nil else { return }
             counters.restarts += 1
@@ -139,8 +155,9 @@ public struct Simulation {
             queue.push(.heal, at: now + rng.u64(in: 100...1_200))
             queue.push(.partition, at: now + rng.u64(in: options.partitionEveryMs / 2...options.partitionEveryMs * 3 / 2))
         case .heal:
-            if !cut.isEmpty { tracer.note("network heals", at: now) }
+            if !cut.isEmpty || !lossy.isEmpty { tracer.note("network heals", at: now) }
             cut = []
+            lossy = [:]
         case .settle:
             try beginSettling()
         case .probe:
@@ -209,7 +226,7 @@ public struct Simulation {
             return
         }
         let faulty = !settling
-        if faulty, rng.chance(options.lossRate) {
+        if faulty, rng.chance(options.lossRate) || rng.chance(lossy[[env.from, env.to]] ?? 0) {
             counters.dropped += 1
             tracer.note("drop \(env.from)->\(env.to) \(SimTracer.describe(env.message))", at: now)
             return
@@ -239,16 +256,28 @@ public struct Simulation {
         guard alive.count > majority else { return }
         let victim = (rng.chance(0.5) ? leaderID : nil) ?? alive[rng.int(in: 0...(alive.count - 1))]
         crash(victim)
-        // Wipe only while every other node still has its state: losing the
-        // state of a majority is a disaster no consensus protocol survives.
-        let othersIntact = ids.allSatisfy { $0 == victim || nodes[$0]!.replica?.isVoter ?? !nodes[$0]!.disk.durable.isEmpty }
-        if othersIntact, rng.chance(options.wipeRate) {
-            // Rule 9: the operator wiped its data directory; it must rejoin as a learner.
-            counters.wipes += 1
-            nodes[victim]!.disk = SimDisk()
-            tracer.note("n\(victim) data directory wiped", at: now)
-        }
+        if rng.chance(options.wipeRate) { wipeIfWithinBudget(victim) }
         queue.push(.restart(victim), at: now + rng.u64(in: 30...900))
+    }
+
+    /// Nodes whose state is lost for now: wiped, and their disk does not yet
+    /// prove they vote again (a learner's admission is durable only once
+    /// its `.joined` record is).
+    var damagedIDs: [NodeID] {
+        ids.filter { !nodes[$0]!.disk.recover().mayVote }
+    }
+
+    /// Rule 9: the operator wiped a crashed node's data directory; it must
+    /// rejoin as a learner. At most a minority may lack their state at once:
+    /// losing the state of a majority is a disaster no consensus protocol
+    /// survives. Several wipes over a run, and at once, are fair game.
+    mutating func wipeIfWithinBudget(_ id: NodeID) {
+        precondition(nodes[id]!.replica == nil, "only a crashed node is wiped")
+        let others = damagedIDs.filter { $0 != id }
+        guard others.count < (options.nodes - 1) / 2 else { return }
+        counters.wipes += 1
+        nodes[id]!.disk = SimDisk()
+        tracer.note("n\(id) data directory wiped", at: now)
     }
 
     mutating func crash(_ id: NodeID) {
@@ -267,7 +296,32 @@ public struct Simulation {
     }
 
     mutating func makePartition() {
-        if rng.chance(0.6) {
+        let kind = rng.u64(in: 0...99)
+        if kind < 25 {
+            // One-way cuts: 1 to 3 directed links lose everything.
+            counters.partitions += 1
+            counters.oneWayCuts += 1
+            cut = []
+            for _ in 0..<rng.int(in: 1...3) {
+                let (a, b) = randomLink()
+                cut.insert([a, b])
+            }
+            tracer.note("one-way cuts \(cut.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })", at: now)
+            return
+        }
+        if kind < 35 {
+            // Asymmetric loss: 1 or 2 directed links lose most of their messages.
+            counters.partitions += 1
+            counters.oneWayCuts += 1
+            lossy = [:]
+            for _ in 0..<rng.int(in: 1...2) {
+                let (a, b) = randomLink()
+                lossy[[a, b]] = Double(rng.int(in: 30...90)) / 100
+            }
+            tracer.note("lossy links \(lossy.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })", at: now)
+            return
+        }
+        if kind < 70 {
             // A bridge: one link cut, so some node still sees both sides.
             let a = ids[rng.int(in: 0...(ids.count - 1))]
             let others = ids.filter { $0 != a }
@@ -293,5 +347,12 @@ public struct Simulation {
             }
         }
         tracer.note("partition \(sideA) | \(ids.filter { !sideA.contains($0) })", at: now)
+    }
+
+    /// A random directed link between two different nodes.
+    mutating func randomLink() -> (NodeID, NodeID) {
+        let a = ids[rng.int(in: 0...(ids.count - 1))]
+        let others = ids.filter { $0 != a }
+        return (a, others[rng.int(in: 0...(others.count - 1))])
     }
 }
