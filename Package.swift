@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "CLinux"]),
         .target(name: "Chaos", dependencies: ["Runtime", "Checker", "Storage"]),
         .executableTarget(name: "paxos-chaos", dependencies: ["Chaos", "Checker"]),
-        .executableTarget(name: "paxos-sim", dependencies: ["Simulator"]),
+        .executableTarget(name: "paxos-sim", dependencies: ["Simulator", "Storage"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime"]),
         .executableTarget(name: "kvctl", dependencies: ["Runtime", "Wire"]),
         .executableTarget(name: "storage-bench", dependencies: ["Storage"]),

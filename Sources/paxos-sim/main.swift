@@ -1,12 +1,14 @@
 import PaxosCore
 import Simulator
+import Storage
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 let usage = """
-usage: paxos-sim [--nodes 3|5] [--seeds N] [--seed S] [--steps MS] [--bug NAME]... [--trace]
+usage: paxos-sim [--nodes 3|5] [--seeds N] [--seed S] [--jobs J] [--steps MS] [--bug NAME]... [--trace]
 
 Runs the consensus core in a deterministic simulation: simulated network
 (loss, duplication, reordering, delay, partitions), disks that lose unsynced
@@ -17,6 +19,7 @@ healing, liveness, durability of acknowledged writes and read linearizability.
   --nodes N     cluster size, 3 or 5 (default 3)
   --seeds N     how many seeds to run, from --seed (default 100)
   --seed S      first seed (default 1); with --seeds 1, replays exactly that run
+  --jobs J      run seeds on J threads (default: one per core); prints seeds/s
   --steps MS    simulated milliseconds of faults per seed (default 4000)
   --bug NAME    switch on a deliberate core defect, to show the checks catch it:
                 \(Bug.allCases.map(\.rawValue).joined(separator: ", "))
@@ -50,6 +53,7 @@ var bugs: Set<Bug> = []
 var trace = false
 var seedGiven = false
 var seedsGiven = false
+var jobs = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
 var args = CommandLine.arguments.dropFirst()
 func value(_ flag: String) -> String {
@@ -72,6 +76,9 @@ while let arg = args.popFirst() {
     case "--steps":
         guard let s = UInt64(value(arg)), s >= 100 else { fail("--steps must be at least 100") }
         steps = s
+    case "--jobs":
+        guard let j = Int(value(arg)), (1...256).contains(j) else { fail("--jobs must be 1 to 256") }
+        jobs = j
     case "--bug":
         let name = value(arg)
         guard let bug = Bug(rawValue: name) else { fail("unknown bug '\(name)'") }
@@ -107,27 +114,24 @@ if seeds == 1 {
     }
 }
 
-var summary = SimSummary()
-var last = 0
-for i in 0..<seeds {
-    var options = SimOptions.derived(seed: firstSeed + UInt64(i), nodes: nodes, bugs: bugs)
-    if let steps { options.faultMs = steps }
-    var sim = Simulation(options: options)
-    let result = sim.run()
-    summary.seeds += 1
-    summary.counters.add(sim.counters)
-    if case .failure(let v) = result {
-        summary.violations += 1
-        if summary.firstFailure == nil { summary.firstFailure = (options, v) }
-        break
+let startedNs = monotonicNanoseconds()
+let lastTenth = Mutex(0)
+let total = seeds
+let sweep = ParallelSweep(nodes: nodes, firstSeed: firstSeed, count: seeds, jobs: jobs, bugs: bugs, faultMs: steps)
+let summary = sweep.run { done in
+    guard total >= 100 else { return }
+    let tenth = done * 10 / total
+    let isNew = lastTenth.withLock { last -> Bool in
+        guard tenth > last else { return false }
+        last = tenth
+        return true
     }
-    if seeds >= 100, (i + 1) * 10 / seeds > last {
-        last = (i + 1) * 10 / seeds
-        printError("paxos-sim: \(i + 1)/\(seeds) seeds")
-    }
+    if isNew { printError("paxos-sim: \(done)/\(total) seeds") }
 }
+let seconds = Double(monotonicNanoseconds() - startedNs) / 1e9
 let c = summary.counters
-print("seeds: \(summary.seeds) nodes: \(nodes) simulated_ms_per_seed: \(steps ?? SimOptions().faultMs)")
+print("seeds: \(summary.seeds) nodes: \(nodes) simulated_ms_per_seed: \(steps ?? SimOptions().faultMs) jobs: \(jobs)")
+print("seeds/s: \(Int((Double(summary.seeds) / max(seconds, 1e-9)).rounded())) (\(Int(seconds.rounded())) s)")
 print("commands committed: \(c.writesAcked) slots chosen: \(c.slotsChosen) leader changes: \(c.leaderChanges) messages: \(c.messages)")
 print("faults: \(c.summary)")
 print("violations: \(summary.violations)")
