@@ -29,6 +29,8 @@ public struct SimOptions: Sendable {
     public var wipeRate = 0.1
     /// Chance that a crash right after a durable promise also wipes the disk.
     public var wipeAtPromiseRate = 0.1
+    /// Chance that the bridge node of a bridge partition crashes right after a durable promise.
+    public var contestedCrashRate = 0.3
     /// A restart storm (quick crashes and restarts) from this simulated time, for `stormMs`.
     public var stormAtMs: UInt64 = UInt64.max
     public var stormMs: UInt64 = 0
@@ -54,6 +56,7 @@ public struct SimOptions: Sendable {
         o.crashPointRate = Double(rng.int(in: 5...35)) / 100
         o.wipeRate = Double(rng.int(in: 0...30)) / 100
         o.wipeAtPromiseRate = Double(rng.int(in: 0...50)) / 100
+        o.contestedCrashRate = Double(rng.int(in: 10...60)) / 100
         if rng.chance(0.3) {
             o.stormAtMs = rng.u64(in: 0...o.faultMs)
             o.stormMs = rng.u64(in: 200...1_000)

@@ -77,6 +77,7 @@ extension Simulation {
         settling = true
         cut = []
         lossy = [:]
+        contested = nil
         tracer.note("faults stop; network heals", at: now)
         if options.restartAllAtEnd {
             // A restart of every node at once: only what was durable survives.

@@ -34,6 +34,7 @@ public struct Simulation {
     let ids: [NodeID]
     var cut: Set<[NodeID]> = []            // directed pairs [from, to] that drop messages
     var lossy: [[NodeID]: Double] = [:]    // directed pairs [from, to] that lose this share of messages
+    var contested: NodeID? = nil           // the bridge node of a bridge partition
     var checker = SimChecker()
     var ops: [ClientOp] = []
     var opByRequest: [RequestID: Int] = [:]
@@ -122,10 +123,13 @@ public struct Simulation {
             // it would matter most, and (less often) a leader right after its
             // own accepts did. Sometimes the disk is lost there too (rule 9).
             let isLeader = nodes[id]!.replica?.role == .leader
-            let rate = notable ? options.crashPointRate : (isLeader ? options.crashPointRate / 4 : 0)
+            var rate = notable ? options.crashPointRate : (isLeader ? options.crashPointRate / 4 : 0)
+            if notable, id == contested { rate = max(rate, options.contestedCrashRate) }
             if !settling, rng.chance(rate), aliveIDs.count > options.nodes / 2 + 1 {
                 crash(id)
-                if notable, rng.chance(options.wipeAtPromiseRate) { wipeIfWithinBudget(id) }
+                // A contested bridge node loses its disk half the time.
+                let wipeRate = id == contested ? max(options.wipeAtPromiseRate, 0.5) : options.wipeAtPromiseRate
+                if notable, rng.chance(wipeRate) { wipeIfWithinBudget(id) }
                 queue.push(.restart(id), at: now + rng.u64(in: 2...20))
             }
         case .clientNext(let c):
@@ -158,6 +162,7 @@ public struct Simulation {
             if !cut.isEmpty || !lossy.isEmpty { tracer.note("network heals", at: now) }
             cut = []
             lossy = [:]
+            contested = nil
         case .settle:
             try beginSettling()
         case .probe:
@@ -296,6 +301,7 @@ public struct Simulation {
     }
 
     mutating func makePartition() {
+        contested = nil
         let kind = rng.u64(in: 0...99)
         if kind < 25 {
             // One-way cuts: 1 to 3 directed links lose everything.
@@ -319,6 +325,34 @@ public struct Simulation {
                 lossy[[a, b]] = Double(rng.int(in: 30...90)) / 100
             }
             tracer.note("lossy links \(lossy.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })", at: now)
+            return
+        }
+        if kind < 55, ids.count >= 5 {
+            // Two sides and one node that sees both (Jepsen's bridge): each
+            // side plus the bridge is a majority, so two leaders can live at
+            // once and the bridge node is contested; it crashes at its next
+            // durable promise now and then, sometimes losing its disk.
+            // Half the time the worst one: the leader on one side, the node
+            // that outranks it (and so may campaign) on the other.
+            var pinned: [NodeID] = []
+            if rng.chance(0.5), let leader = leaderID, let top = ids.last(where: { $0 != leader }), top > leader {
+                pinned = [leader, top]
+            }
+            let free = ids.filter { !pinned.contains($0) }
+            let bridge = free[rng.int(in: 0...(free.count - 1))]
+            var rest = free.filter { $0 != bridge }
+            for i in stride(from: rest.count - 1, to: 0, by: -1) { rest.swapAt(i, rng.int(in: 0...i)) }
+            var sideA: [NodeID] = [], sideB: [NodeID] = []
+            if pinned.count == 2 {
+                sideA = [pinned[0]]
+                sideB = [pinned[1]]
+            }
+            for n in rest { if sideA.count <= sideB.count { sideA.append(n) } else { sideB.append(n) } }
+            counters.partitions += 1
+            cut = []
+            for a in sideA { for b in sideB { cut.insert([a, b]); cut.insert([b, a]) } }
+            contested = bridge
+            tracer.note("bridge partition \(sideA.sorted()) | \(sideB.sorted()) through n\(bridge)", at: now)
             return
         }
         if kind < 70 {

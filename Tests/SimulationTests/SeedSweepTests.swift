@@ -8,7 +8,7 @@ import Testing
 struct SeedSweepTests {
     static let seedsPerSize = 250
 
-    @Test("3-node clusters keep agreement, durability, linearizable reads and liveness", arguments: [3, 5])
+    @Test("clusters keep agreement, durability, linearizable reads and liveness", arguments: [3, 5])
     func sweep(nodes: Int) {
         let summary = SimRunner.run(nodes: nodes, firstSeed: 10_000, count: Self.seedsPerSize)
         if let (options, violation) = summary.firstFailure {
@@ -21,11 +21,14 @@ struct SeedSweepTests {
         let c = summary.counters
         #expect(c.crashes >= summary.seeds, "crashes: \(c.crashes)")
         #expect(c.partitions >= summary.seeds, "partitions: \(c.partitions)")
+        #expect(c.oneWayCuts >= summary.seeds / 2, "one-way cuts: \(c.oneWayCuts)")
+        #expect(c.wipes >= summary.seeds / 2, "wipes: \(c.wipes)")
         #expect(c.leaderChanges >= summary.seeds, "leader changes: \(c.leaderChanges)")
         #expect(c.compactions >= summary.seeds, "compactions: \(c.compactions)")
         #expect(c.snapshotTransfers >= summary.seeds / 10, "snapshot transfers: \(c.snapshotTransfers)")
         #expect(c.readsAnswered >= summary.seeds * 5, "reads: \(c.readsAnswered)")
-        #expect(c.writesAcked >= summary.seeds * 20, "writes: \(c.writesAcked)")
+        // Five nodes spend more of a run below quorum (two may be wiped at once, storms).
+        #expect(c.writesAcked >= summary.seeds * (nodes == 3 ? 20 : 10), "writes: \(c.writesAcked)")
     }
 
     @Test("a seed replays exactly")
