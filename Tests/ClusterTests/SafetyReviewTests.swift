@@ -12,15 +12,9 @@ extension ClusterSuite {
 
         @Test("F4: a follower wiped twice under one leader votes again, so the cluster survives losing the other follower")
         func wipedTwiceStillVotes() throws {
-            let cluster = try TestCluster(size: 3, tuning: Self.tuning)
+            let (cluster, leader, wiped) = try TestCluster.startSettled(tuning: Self.tuning)
             defer { cluster.stopAll() }
             let all = [1, 2, 3]
-            try cluster.startAll()
-            _ = try #require(cluster.waitForLeader(among: all, timeoutMs: 10_000), "no leader: \(cluster.lastInfos)")
-            // Past the bully hand-over to the highest id.
-            usleep(800_000)
-            let leader = try #require(cluster.waitForLeader(among: all, timeoutMs: 10_000), "no leader: \(cluster.lastInfos)")
-            let wiped = all.first { $0 != leader }!
             #expect(try cluster.client(leader).call("SET", "before", "wipes") == .simpleString("OK"))
             for round in 1...2 {
                 cluster.kill(wiped)

@@ -190,42 +190,42 @@ struct CorruptionTests {
         #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(start): invalid record length 0")
     }
 
-    @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
-    func segmentWithoutHeader() throws {
+    /// Writes a log, changes its segment's bytes, and opens it: it must
+    /// refuse with `reason` at offset 0, naming the file, and touch nothing.
+    func expectHeaderRefusal(_ reason: String, change: ([UInt8]) -> [UInt8]) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let segment = try writeLog(dir)
-        let bytes = Array(readBytes(segment).dropFirst(SegmentHeader.bytes))
+        let bytes = change(readBytes(segment))
         writeBytes(segment, bytes)
         let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: no segment header (segments of format 1, "
-                + "before segment salts, have none; this build reads format 2)")
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: \(reason)")
         #expect(readBytes(segment) == bytes)
+    }
+
+    @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
+    func segmentWithoutHeader() throws {
+        try expectHeaderRefusal("no segment header (segments of format 1, before segment salts, have none; this build reads format 2)") {
+            Array($0.dropFirst(SegmentHeader.bytes))
+        }
     }
 
     @Test("an unknown segment format version refuses to open")
     func unknownFormatVersion() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let segment = try writeLog(dir)
-        var bytes = readBytes(segment)
-        bytes[SegmentHeader.magic.count] = 3
-        writeBytes(segment, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: unsupported segment format version 3 (this build reads 2)")
-        #expect(readBytes(segment) == bytes)
+        try expectHeaderRefusal("unsupported segment format version 3 (this build reads 2)") {
+            var bytes = $0
+            bytes[SegmentHeader.magic.count] = 3
+            return bytes
+        }
     }
 
     @Test("a damaged segment header refuses to open, even in the last segment")
     func damagedSegmentHeader() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let segment = try writeLog(dir)
-        var bytes = readBytes(segment)
-        bytes[14] ^= 0x01  // inside the salt
-        writeBytes(segment, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: segment header checksum mismatch")
+        try expectHeaderRefusal("segment header checksum mismatch") {
+            var bytes = $0
+            bytes[14] ^= 0x01  // inside the salt
+            return bytes
+        }
     }
 
     @Test("a segment whose creation was cut short (a .wal.tmp) is removed and the log carries on")
