@@ -183,6 +183,59 @@ struct SafetyScenarioTests {
         #expect(c.violations.isEmpty, "\(c.violations)")
     }
 
+    @Test("F1b: a node wiped right after it helped choose a value at the leader's ballot is not admitted at that ballot",
+          arguments: [PaxosCore.Bug?.none, PaxosCore.Bug.admitEarly])
+    func wipedAcceptorOfCurrentBallot(defect: PaxosCore.Bug?) {
+        // Found by paxos-sim --nodes 3 --seed 1008194: slot 16 chosen by {3, old 2} at ballot 5.3,
+        // 2 wiped and admitted at 5.3, then a phase 1 over {1, new 2} filled slot 16 with a no-op.
+        var c = ScriptedCluster(nodes: 3) { _, config in if let defect { config.bugs = [defect] } }
+        c.run(ms: 3_000, until: { $0.leader == 3 })
+        #expect(c.leader == 3)
+        // v goes to a slot whose accepts are slow to everyone; u to the next, accepted by 2 only.
+        let v = c.submitWrite(at: 3)
+        let u = c.submitWrite(at: 3)
+        let vSlot = Slot(c.replica(3).commitIndex + 1)
+        let uSlot = vSlot + 1
+        let slowV: (Envelope) -> Bool = {
+            if case .accept(_, let slot, _, _) = $0.message { return slot == vSlot && $0.to != 3 }
+            return false
+        }
+        let uToOne: (Envelope) -> Bool = {
+            if case .accept(_, let slot, _, _) = $0.message { return slot == uSlot && $0.to == 1 && $0.from == 3 }
+            return false
+        }
+        c.run(ms: 100, holding: { slowV($0) || uToOne($0) || $0.is("heartbeat", from: 3) })
+        c.drop(uToOne)
+        // u is chosen by {3, 2}; 2 is wiped right after its accept left.
+        c.wipe(2)
+        c.restart(2)
+        c.run(ms: 2_000, holding: { slowV($0) || uToOne($0) }, until: { $0.replica(2).isVoter })
+        #expect(c.replica(2).isVoter, "the learner is admitted")
+        // v's accepts get through now: u is applied and acknowledged (the
+        // leader's news of the new commit point is slow).
+        let newCommit: (Envelope) -> Bool = {
+            switch $0.message {
+            case .heartbeat(_, let commit, _), .accept(_, _, _, let commit): return $0.from == 3 && commit >= vSlot
+            default: return false
+            }
+        }
+        c.run(ms: 2_000, holding: { uToOne($0) || newCommit($0) }, until: { $0.isAcknowledged(u) && $0.isAcknowledged(v) })
+        #expect(c.isAcknowledged(u))
+        // The leader dies; 1 and the new 2 carry on.
+        c.crash(3)
+        c.run(ms: 3_000, holding: uToOne, until: { $0.leader != nil })
+        let next = c.submitWrite(at: c.leader ?? 1)
+        c.run(ms: 3_000, holding: uToOne, until: { $0.isAcknowledged(next) })
+        if defect != nil {
+            #expect(!c.violations.isEmpty, "with \(defect!.rawValue) the scenario must lose u")
+            return
+        }
+        #expect(c.violations.isEmpty, "\(c.violations)")
+        Self.converge(&c, through: uSlot)
+        Self.expectApplied(c, u)
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
+
     @Test("F4: a node wiped twice under the same leader becomes a voter again")
     func wipedTwiceRejoins() {
         var c = ScriptedCluster(nodes: 3)
