@@ -39,7 +39,7 @@ public struct Status: Hashable, Sendable {
     /// A learner's admission floor (rule 9): the highest ballot any other
     /// member had promised when the learner first heard it after its return.
     /// Its forgotten self cannot have promised anything higher, so it may
-    /// vote at this ballot or above. Nil for voters, and for a learner that
+    /// vote at a ballot above it. Nil for voters, and for a learner that
     /// has not yet heard every other member.
     public var admitFloor: Ballot?
 

@@ -195,17 +195,21 @@ extension Replica {
     }
 
     /// Rule 9 at the leader: a learner votes again at our ballot once that
-    /// ballot is at or above its admission floor (nothing its forgotten self
-    /// promised is higher), our first round is committed and the learner
-    /// applied past it (it snapshots that state before it votes): every value
-    /// chosen below our ballot is then in its snapshot, because our phase 1,
-    /// whose quorum it was not in, learned them all. Below the floor a
-    /// concurrent candidate may still count the forgotten promise, so we run
+    /// ballot is *above* its admission floor, our first round is committed
+    /// and the learner applied past it (it snapshots that state before it
+    /// votes). Above the floor, neither its forgotten self nor any concurrent
+    /// candidate holding a forgotten promise ever saw our ballot, so our
+    /// phase 1 began after its return, over a quorum without it, and learned
+    /// every value chosen below our ballot; those sit at or below our first
+    /// round, which the learner holds. At the floor itself its old self may
+    /// have accepted values of our very ballot (paxos-sim seed 1008194): a
+    /// slot chosen by {us, its old self} would be missing from a later
+    /// phase 1 that counts its new self. So a leader not above the floor runs
     /// a new phase 1 above it first (at most once per election timeout, and
     /// only once the learner is nearly caught up).
     mutating func admitOrReprepare(learner: NodeID, _ status: Status, floor: Ballot) {
         precondition(role == .leader && !status.isVoter, "admission is a leader's answer to a learner")
-        if ballot >= floor || config.bugs.contains(.admitEarly) {
+        if ballot > floor || config.bugs.contains(.admitEarly) {
             if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: learner) }
         } else if status.commit + UInt64(config.maxInFlight) >= commitIndex,
                   nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
@@ -215,8 +219,8 @@ extension Replica {
         }
     }
 
-    /// Rule 9: the highest ballot any other member has promised since we
-    /// returned, once we heard every one of them; nil before.
+    /// Rule 9: the highest promise the other members showed when we first
+    /// heard each after our return, once we heard every one of them; nil before.
     var admitFloor: Ballot? {
         var floor = Ballot.zero
         for node in config.peers {
@@ -226,22 +230,24 @@ extension Replica {
         return floor
     }
 
-    /// A learner notes what a peer's message shows it had promised: a
-    /// status its promise, a leader's heartbeat or accept its ballot (a
-    /// leader's promise is its ballot). Every one reached us after our
+    /// A learner notes what a peer's first message after our return shows it
+    /// had promised: a status its promise, a leader's heartbeat or accept its
+    /// ballot (a leader's promise is its ballot). It reached us after our
     /// return, so it was sent after our return (messages to a node that is
     /// down are dropped, never queued), and the sender's promise never goes
-    /// down. A Prepare does not count: it may leave long after its ballot
-    /// was promised and surpassed.
+    /// down: anything our forgotten self promised is at or below it. Later
+    /// messages show the ballots of phases begun since, which our old self
+    /// never saw, so the floor stays as first heard: a leader that re-prepares
+    /// above it can then be above it. A Prepare does not count: it may leave
+    /// long after its ballot was promised and surpassed.
     mutating func noteFloor(from node: NodeID, _ message: Message) {
         precondition(!isVoter && node != config.id, "only a learner keeps a floor, of its peers")
-        let shown: Ballot
+        guard floorHeard[node] == nil else { return }
         switch message {
-        case .status(let s): shown = s.promised
-        case .heartbeat(let b, _, _), .accept(let b, _, _, _): shown = b
+        case .status(let s): floorHeard[node] = s.promised
+        case .heartbeat(let b, _, _), .accept(let b, _, _, _): floorHeard[node] = b
         default: return
         }
-        floorHeard[node] = max(floorHeard[node] ?? .zero, shown)
     }
 
     /// Rule 9: a node that started with no durable state votes only once
@@ -270,10 +276,9 @@ extension Replica {
     }
 
     /// The leader of `b` admits us: its first round is committed and we
-    /// applied past it. We vote only at or above our floor (we may have
-    /// heard higher promises since our status left).
+    /// applied past it. We vote only above our floor.
     mutating func onAdmit(from: NodeID, ballot b: Ballot) {
-        guard !isVoter, let floor = admitFloor, b >= floor || config.bugs.contains(.admitEarly) else { return }
+        guard !isVoter, let floor = admitFloor, b > floor || config.bugs.contains(.admitEarly) else { return }
         becomeVoter(promising: b)
     }
 

@@ -88,11 +88,11 @@ public struct Replica<SM: StateMachine> {
     /// Set by `.handOver`: this node is leaving and never stands again.
     var isLeaving = false
     var lastLearnerPhase1Ms: UInt64 = 0
-    /// While a learner: the highest ballot each other member showed it had
-    /// promised (its status, its Prepare, its heartbeat or accept) since this
-    /// node returned. Rule 9: the forgotten incarnation promised nothing
-    /// above their maximum, because a proposer's own promise is durable
-    /// before its Prepare leaves (rule 1).
+    /// While a learner: the promise each other member showed in the first
+    /// status, heartbeat or accept we heard from it after our return. Rule 9:
+    /// the forgotten incarnation promised nothing above their maximum,
+    /// because a proposer's own promise is durable before its Prepare leaves
+    /// (rule 1).
     var floorHeard: [NodeID: Ballot] = [:]
     /// When each peer last showed it hears us: its status listed us, or it
     /// answered one of our messages. With `heardFromMs`, a link both ways.

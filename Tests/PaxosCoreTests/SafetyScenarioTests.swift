@@ -196,12 +196,13 @@ struct SafetyScenarioTests {
         let u = c.submitWrite(at: 3)
         let vSlot = Slot(c.replica(3).commitIndex + 1)
         let uSlot = vSlot + 1
+        let b = c.replica(3).ballot
         let slowV: (Envelope) -> Bool = {
-            if case .accept(_, let slot, _, _) = $0.message { return slot == vSlot && $0.to != 3 }
+            if case .accept(let ab, let slot, _, _) = $0.message { return ab == b && slot == vSlot && $0.to != 3 }
             return false
         }
         let uToOne: (Envelope) -> Bool = {
-            if case .accept(_, let slot, _, _) = $0.message { return slot == uSlot && $0.to == 1 && $0.from == 3 }
+            if case .accept(let ab, let slot, _, _) = $0.message { return ab == b && slot == uSlot && $0.to == 1 }
             return false
         }
         c.run(ms: 100, holding: { slowV($0) || uToOne($0) || $0.is("heartbeat", from: 3) })
