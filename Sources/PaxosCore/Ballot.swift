@@ -11,6 +11,8 @@ public struct Ballot: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var node: NodeID
 
     public static let zero = Ballot(round: 0, node: 0)
+    /// No honest node gets near it (one round per phase 1); peers' ballots above it are dropped.
+    public static let roundMax: UInt64 = 1 << 48
 
     public init(round: UInt64, node: NodeID) {
         precondition(node >= 0 && node <= 255, "node id out of range")

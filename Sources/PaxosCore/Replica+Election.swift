@@ -205,14 +205,13 @@ extension Replica {
     /// have accepted values of our very ballot (paxos-sim seed 1008194): a
     /// slot chosen by {us, its old self} would be missing from a later
     /// phase 1 that counts its new self. So a leader not above the floor runs
-    /// a new phase 1 above it first (at most once per election timeout, and
-    /// only once the learner is nearly caught up).
+    /// a new phase 1 above it first (at most once per election timeout; the
+    /// floor is fixed, so one is enough however far behind the learner is).
     mutating func admitOrReprepare(learner: NodeID, _ status: Status, floor: Ballot) {
         precondition(role == .leader && !status.isVoter, "admission is a leader's answer to a learner")
         if ballot > floor || config.bugs.contains(.admitEarly) {
             if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: learner) }
-        } else if status.commit + UInt64(config.maxInFlight) >= commitIndex,
-                  nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
+        } else if nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
             lastLearnerPhase1Ms = nowMs
             maxSeenRound = max(maxSeenRound, floor.round)
             startPhase1()

@@ -39,6 +39,9 @@ extension Replica {
     /// Why a message from a peer cannot be right, or nil when it may be.
     func invalidReason(from: NodeID, _ message: Message) -> String? {
         guard config.peers.contains(from) else { return "sender \(from) is not a member" }
+        // Rounds only ever grow by one per phase 1: one near the top of the
+        // range is a peer's bug, and `maxSeenRound + 1` would trap on it.
+        if let b = message.ballot, b.round > Ballot.roundMax { return "ballot round \(b.round) out of range" }
         switch message {
         case .prepare(let b, let fromSlot):
             if b.node != from { return "prepare ballot \(b) not the sender's" }

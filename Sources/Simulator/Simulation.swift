@@ -122,14 +122,16 @@ public struct Simulation {
             // snapshot became durable (and its answer left), where forgetting
             // it would matter most, and (less often) a leader right after its
             // own accepts did. Sometimes the disk is lost there too (rule 9).
+            // A follower's accepts count too: one whose `accepted` is still on
+            // its way when its disk is lost is how seed 1008194 lost a write.
             let isLeader = nodes[id]!.replica?.role == .leader
-            var rate = notable ? options.crashPointRate : (isLeader ? options.crashPointRate / 4 : 0)
+            var rate = notable ? options.crashPointRate : options.crashPointRate / 4
             if notable, id == contested { rate = max(rate, options.contestedCrashRate) }
             if !settling, rng.chance(rate), aliveIDs.count > options.nodes / 2 + 1 {
                 crash(id)
                 // A contested bridge node loses its disk half the time.
                 let wipeRate = id == contested ? max(options.wipeAtPromiseRate, 0.5) : options.wipeAtPromiseRate
-                if notable, rng.chance(wipeRate) { wipeIfWithinBudget(id) }
+                if notable || !isLeader, rng.chance(wipeRate) { wipeIfWithinBudget(id) }
                 queue.push(.restart(id), at: now + rng.u64(in: 2...20))
             }
         case .clientNext(let c):
