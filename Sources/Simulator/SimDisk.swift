@@ -44,7 +44,9 @@ struct SimDisk {
     private mutating func makeDurable(_ record: Record) {
         durable.append(record)
         guard case .snapshot(let index, _, _) = record else { return }
-        // Compaction keeps the newest snapshot and everything above it.
+        // Compaction keeps the newest snapshot and everything above it, and,
+        // as the real log rewrites it, the `.joined` record.
+        let hasJoined = durable.contains(.joined)
         let last = durable.count - 1
         durable = durable.enumerated().compactMap { i, r in
             if i == last { return r }
@@ -53,6 +55,7 @@ struct SimDisk {
             case .accept(let slot, _, _): return slot > index ? r : nil
             }
         }
+        if hasJoined { durable.append(.joined) }
     }
 
     /// A crash: everything not yet durable is gone.

@@ -27,6 +27,12 @@ final class SegmentWriter {
     private var hasUnsyncedBytes = false
     /// The highest ballot in any record ever written or recovered.
     private(set) var maxPromised: Ballot
+    /// Whether a `.joined` record was ever written or recovered: like the
+    /// promise, it is rewritten into the newest segment before compaction
+    /// deletes older ones, or a voter that never promised (it caught up by
+    /// fetching) would restart as a learner (rule 9), and with one more node
+    /// wiped a 3-node cluster would have no majority of voters left.
+    private(set) var hasJoined: Bool
     private var snapshotIndex: Slot?
 
     private static let bufferBytesMax = 1 << 20
@@ -38,6 +44,7 @@ final class SegmentWriter {
         self.fs = fs
         self.options = options
         maxPromised = plan.state.promised
+        hasJoined = plan.state.hasJoined
         snapshotIndex = plan.snapshotIndex
         for path in plan.obsoletePaths { try fs.removeFile(path) }
         if !plan.obsoletePaths.isEmpty {
@@ -95,8 +102,15 @@ final class SegmentWriter {
         hasUnsyncedBytes = false
     }
 
+    /// Writes the `.joined` record (slot 0) and remembers it for compaction.
+    func writeJoined(payload: [UInt8]) throws {
+        try write(payload: payload, slot: 0, ballot: .zero)
+        hasJoined = true
+    }
+
     /// Writes a snapshot (temp, fsync, rename, fsync dir), rewrites the
-    /// promise into the newest segment, then drops what the snapshot covers.
+    /// promise (and `.joined`) into the newest segment, then drops what the
+    /// snapshot covers.
     func writeSnapshot(index: Slot, promised: Ballot, data: [UInt8]) throws {
         maxPromised = max(maxPromised, promised)
         if let previous = snapshotIndex, index < previous {
@@ -123,6 +137,7 @@ final class SegmentWriter {
         try Self.syncDirectory(layout.snapDirectory, fs, options)
         // The snapshot holds the promise too; the log keeps it as well.
         try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
+        if hasJoined { try write(payload: Record.joined.encoded(), slot: 0, ballot: .zero) }
         try sync()
         try compact(keepingFrom: keepFrom, replacingSnapshot: snapshotIndex == index ? nil : snapshotIndex)
         snapshotIndex = index

@@ -14,6 +14,8 @@ public final class WriteAheadLog: @unchecked Sendable {
         /// salt of the segment it lands in, known only once it is written.
         case record(payload: [UInt8], slot: Slot, ballot: Ballot)
         case snapshot(index: Slot, promised: Ballot, data: [UInt8])
+        /// The node votes: written like any record, and again after every compaction.
+        case joined(payload: [UInt8])
     }
 
     /// Guards every `var` below up to `writer`.
@@ -87,8 +89,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             case .snapshot(let index, let promised, let data):
                 items.append(.snapshot(index: index, promised: promised, data: data))
             case .joined:
-                // Slot 0: compaction may drop it once a snapshot (itself proof of state) exists.
-                items.append(.record(payload: Self.payload(of: record), slot: 0, ballot: .zero))
+                items.append(.joined(payload: Self.payload(of: record)))
             }
         }
         monitor.withLock {
@@ -162,6 +163,8 @@ public final class WriteAheadLog: @unchecked Sendable {
                         try writer.write(payload: payload, slot: slot, ballot: ballot)
                     case .snapshot(let index, let promised, let data):
                         try writer.writeSnapshot(index: index, promised: promised, data: data)
+                    case .joined(let payload):
+                        try writer.writeJoined(payload: payload)
                     }
                 }
                 // Only records written before this sync started are counted.

@@ -72,6 +72,39 @@ struct SnapshotTests {
         #expect(state.accepted.keys.sorted() == Array(19_991...20_000))
     }
 
+    @Test("a voter that never promised stays a voter after compaction deletes the segment with its joined record")
+    func joinedSurvivesCompaction() throws {
+        // A voter of a new cluster that never promised (it caught up by
+        // fetching) has only `.joined` to show it votes; if compaction drops
+        // it, a restart makes it a learner, and with one more node wiped a
+        // 3-node cluster has no majority of voters left (paxos-sim seed 10014706).
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fatal = FatalErrors()
+        do {
+            let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: fatal.options(segmentBytes: 4 << 10))
+            defer { wal.close() }
+            wal.append([.joined])
+            var slot: Slot = 0
+            for round in 0..<5 {
+                var batch: [Record] = []
+                for _ in 0..<200 {
+                    slot += 1
+                    batch.append(accept(slot, round: 0, payload: Array("SET key:\(slot % 50) v\(slot)".utf8)))
+                }
+                batch.append(.snapshot(index: slot, promised: .zero, data: Self.mapBytes(keys: 50, version: UInt64(round))))
+                wal.append(batch)
+                #expect(wal.waitUntilDurable(wal.appendedCount, timeoutNanoseconds: fiveSeconds))
+            }
+        }
+        #expect(fatal.all.isEmpty)
+        #expect(!fileNames(dir.path + "/wal").contains(DataDirectoryLayout.padded(1) + ".wal"), "the first segment was compacted away")
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        wal.close()
+        #expect(state.hasJoined)
+        #expect(state.mayVote)
+    }
+
     @Test("snapshot files round-trip and catch damage")
     func fileFormat() throws {
         let file = SnapshotFile(index: 42, promised: Ballot(round: 3, node: 1), firstSegment: 7, data: Self.mapBytes(keys: 50))
