@@ -68,6 +68,15 @@ extension Replica {
             }
         }
         let through = max(applied, best.keys.max() ?? 0)
+        // Slots known chosen beyond every slot our quorum reported were chosen
+        // at a higher ballot (below ours the quorum would have reported them):
+        // our promises are stale (a delayed promise can complete a phase 1
+        // long after its sender promised higher), so we do not lead.
+        // (paxos-sim --nodes 3 --seed 10239215 trapped in proposeQueued.)
+        if commitIndex > through {
+            stepDown(reason: "slots up to \(commitIndex) were chosen beyond what phase 1 learned")
+            return
+        }
         becomeLeader(reproposals: best.mapValues(\.value), through: through)
     }
 

@@ -68,4 +68,22 @@ struct ProposerTests {
         h.receive(.reject(ballot: b, promised: ballot(b.round + 5, 2)), from: 1)
         #expect(h.replica.role == .follower)
     }
+
+    @Test("a phase 1 completed by stale promises does not lead past slots a higher ballot chose")
+    func stalePromisesDoNotLead() {
+        // paxos-sim --nodes 3 --seed 10239215: a delayed promise completed a
+        // phase 1 after a higher ballot had chosen slots the candidate knew
+        // were chosen (from a status); leading there trapped in proposeQueued.
+        var h = Harness(id: 1)
+        h.standUntilCandidate()
+        h.persistAll()
+        let b = h.replica.ballot
+        #expect(h.replica.role == .candidate)
+        // Node 3 applied through slot 5 (chosen under some higher ballot).
+        h.receive(.status(Status(commit: 5, promised: ballot(b.round + 1, 3), leader: 3, isVoter: true, hasHistory: true, hears: [1])), from: 3)
+        #expect(h.replica.commitIndex == 5)
+        let out = h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 2)
+        #expect(h.replica.role == .follower)
+        #expect(out.events.contains { if case .steppedDown = $0 { return true } else { return false } })
+    }
 }
