@@ -213,7 +213,8 @@ extension Replica {
             if ownCommit >= readyIndex, status.commit >= readyIndex { send(.admit(ballot: ballot), to: learner) }
         } else if nowMs >= lastLearnerPhase1Ms + config.electionTimeoutMs {
             lastLearnerPhase1Ms = nowMs
-            maxSeenRound = max(maxSeenRound, floor.round)
+            // `receive` raised maxSeenRound by the status's floor, so the new ballot is above it.
+            precondition(maxSeenRound >= floor.round, "re-prepare would not go above the learner's floor")
             startPhase1()
         }
     }

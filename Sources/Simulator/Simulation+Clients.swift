@@ -75,9 +75,7 @@ extension Simulation {
 
     mutating func beginSettling() throws {
         settling = true
-        cut = []
-        lossy = [:]
-        contested = nil
+        healNetwork()
         tracer.note("faults stop; network heals", at: now)
         if options.restartAllAtEnd {
             // A restart of every node at once: only what was durable survives.

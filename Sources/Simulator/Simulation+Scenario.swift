@@ -90,6 +90,6 @@ extension Simulation {
     /// Restores every cut link.
     public mutating func healLinks() {
         if !cut.isEmpty { tracer.note("network heals", at: now) }
-        cut = []
+        healNetwork()
     }
 }

@@ -162,9 +162,7 @@ public struct Simulation {
             queue.push(.partition, at: now + rng.u64(in: options.partitionEveryMs / 2...options.partitionEveryMs * 3 / 2))
         case .heal:
             if !cut.isEmpty || !lossy.isEmpty { tracer.note("network heals", at: now) }
-            cut = []
-            lossy = [:]
-            contested = nil
+            healNetwork()
         case .settle:
             try beginSettling()
         case .probe:
@@ -314,7 +312,7 @@ public struct Simulation {
                 let (a, b) = randomLink()
                 cut.insert([a, b])
             }
-            tracer.note("one-way cuts \(cut.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })", at: now)
+            tracer.note("one-way cuts \(Self.describe(links: cut))", at: now)
             return
         }
         if kind < 35 {
@@ -326,7 +324,7 @@ public struct Simulation {
                 let (a, b) = randomLink()
                 lossy[[a, b]] = Double(rng.int(in: 30...90)) / 100
             }
-            tracer.note("lossy links \(lossy.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })", at: now)
+            tracer.note("lossy links \(Self.describe(links: Set(lossy.keys)))", at: now)
             return
         }
         if kind < 55, ids.count >= 5 {
@@ -359,9 +357,7 @@ public struct Simulation {
         }
         if kind < 70 {
             // A bridge: one link cut, so some node still sees both sides.
-            let a = ids[rng.int(in: 0...(ids.count - 1))]
-            let others = ids.filter { $0 != a }
-            let b = others[rng.int(in: 0...(others.count - 1))]
+            let (a, b) = randomLink()
             counters.partitions += 1
             cut = [[a, b], [b, a]]
             tracer.note("link cut n\(a) <-> n\(b)", at: now)
@@ -383,6 +379,18 @@ public struct Simulation {
             }
         }
         tracer.note("partition \(sideA) | \(ids.filter { !sideA.contains($0) })", at: now)
+    }
+
+    /// Every link back as it was: no cuts, no lossy links, no contested node.
+    mutating func healNetwork() {
+        cut = []
+        lossy = [:]
+        contested = nil
+    }
+
+    /// "[n1->n3, n2->n1]", sorted, for the trace.
+    static func describe(links: Set<[NodeID]>) -> String {
+        "\(links.sorted { $0.lexicographicallyPrecedes($1) }.map { "n\($0[0])->n\($0[1])" })"
     }
 
     /// A random directed link between two different nodes.

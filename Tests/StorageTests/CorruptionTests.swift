@@ -37,15 +37,11 @@ struct CorruptionTests {
 
     @Test("a flipped bit in the middle refuses to open, names file and offset, and touches nothing")
     func flippedMiddleRecord() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let segment = try writeLog(dir)
-        var bytes = readBytes(segment)
-        bytes[offsetOfRecord(7) + 20] ^= 0x01
-        writeBytes(segment, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offsetOfRecord(7)): checksum mismatch")
-        #expect(readBytes(segment) == bytes)
+        try expectRefusal(at: offsetOfRecord(7), "checksum mismatch") {
+            var bytes = $0
+            bytes[offsetOfRecord(7) + 20] ^= 0x01
+            return bytes
+        }
     }
 
     @Test("a zero-filled tail is cut off")
@@ -155,16 +151,12 @@ struct CorruptionTests {
 
     @Test("damage before a real later record still refuses to open, though a value holds another log's frame")
     func damageBeforeRealRecordWithForeignFrame() throws {
-        let dir = TemporaryDirectory()
-        defer { dir.remove() }
-        let segment = try writeLog(dir, extra: [recordHoldingDump(try foreignSegmentDump()), accept(22)])
-        var bytes = readBytes(segment)
         let start = offsetOfRecord(20)
-        for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
-        writeBytes(segment, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(start): invalid record length 0")
-        #expect(readBytes(segment) == bytes)
+        try expectRefusal(extra: [recordHoldingDump(try foreignSegmentDump()), accept(22)], at: start, "invalid record length 0") {
+            var bytes = $0
+            for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
+            return bytes
+        }
     }
 
     @Test("a value holding a frame under this segment's own salt still counts as a later record (only the log's writer knows the salt)")
@@ -190,29 +182,30 @@ struct CorruptionTests {
         #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(start): invalid record length 0")
     }
 
-    /// Writes a log, changes its segment's bytes, and opens it: it must
-    /// refuse with `reason` at offset 0, naming the file, and touch nothing.
-    func expectHeaderRefusal(_ reason: String, change: ([UInt8]) -> [UInt8]) throws {
+    /// Writes a log (`records`, then `extra`), changes its segment's bytes,
+    /// and opens it: it must refuse with `reason` at `offset`, naming the
+    /// file, and touch nothing.
+    func expectRefusal(extra: [Record] = [], at offset: Int, _ reason: String, change: ([UInt8]) -> [UInt8]) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        let segment = try writeLog(dir)
+        let segment = try writeLog(dir, extra: extra)
         let bytes = change(readBytes(segment))
         writeBytes(segment, bytes)
         let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset 0: \(reason)")
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offset): \(reason)")
         #expect(readBytes(segment) == bytes)
     }
 
     @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
     func segmentWithoutHeader() throws {
-        try expectHeaderRefusal("no segment header (segments of format 1, before segment salts, have none; this build reads format 2)") {
+        try expectRefusal(at: 0, "no segment header (segments of format 1, before segment salts, have none; this build reads format 2)") {
             Array($0.dropFirst(SegmentHeader.bytes))
         }
     }
 
     @Test("an unknown segment format version refuses to open")
     func unknownFormatVersion() throws {
-        try expectHeaderRefusal("unsupported segment format version 3 (this build reads 2)") {
+        try expectRefusal(at: 0, "unsupported segment format version 3 (this build reads 2)") {
             var bytes = $0
             bytes[SegmentHeader.magic.count] = 3
             return bytes
@@ -221,7 +214,7 @@ struct CorruptionTests {
 
     @Test("a damaged segment header refuses to open, even in the last segment")
     func damagedSegmentHeader() throws {
-        try expectHeaderRefusal("segment header checksum mismatch") {
+        try expectRefusal(at: 0, "segment header checksum mismatch") {
             var bytes = $0
             bytes[14] ^= 0x01  // inside the salt
             return bytes
