@@ -1,6 +1,7 @@
+import Client
 import Glibc
 import PaxosCore
-import Runtime
+import Posix
 
 /// The `paxosd` processes of one chaos run, on free loopback ports in the
 /// run directory, every peer link routed through the nemesis's proxy hub

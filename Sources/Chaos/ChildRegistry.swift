@@ -1,11 +1,10 @@
 import Glibc
-import Storage
-import Synchronization
+import Posix
 
 /// Every child process still running, so an interrupted chaos run can kill
 /// its daemons instead of leaving them (some perhaps SIGSTOPped) behind.
 enum ChildRegistry {
-    static let live = Mutex<Set<pid_t>>([])
+    static let live = Locked<Set<pid_t>>([])
 
     static func started(_ pid: pid_t) { _ = live.withLock { $0.insert(pid) } }
     static func reaped(_ pid: pid_t) { _ = live.withLock { $0.remove(pid) } }

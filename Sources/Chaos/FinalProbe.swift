@@ -1,5 +1,5 @@
 import Checker
-import Runtime
+import Client
 
 /// After the faults are healed: the cluster must accept a write again
 /// within the liveness limit, and every node must then return, through a

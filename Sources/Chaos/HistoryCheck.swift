@@ -1,6 +1,7 @@
 import Checker
-import Runtime
+import Client
 import Glibc
+import Posix
 
 /// `paxos-chaos check FILE`: re-checks a saved JSON-lines history.
 public enum HistoryCheck {

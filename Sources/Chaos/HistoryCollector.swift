@@ -1,12 +1,13 @@
 import Checker
+import Posix
 import Synchronization
 
 /// Where every client thread hands in its operations, and the shared
 /// process-id counter (a client that saw an unknown outcome becomes a new
 /// process, as in Jepsen: its old op may still be in flight).
 final class HistoryCollector: Sendable {
-    private let operations = Mutex<[Operation]>([])
-    private let unexpected = Mutex<(first: [String], count: Int)>(([], 0))
+    private let operations = Locked<[Operation]>([])
+    private let unexpected = Locked<(first: [String], count: Int)>(([], 0))
     private let lastProcess = Atomic<Int>(0)
 
     func newProcess() -> Int { lastProcess.add(1, ordering: .relaxed).newValue }

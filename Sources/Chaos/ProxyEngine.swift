@@ -1,8 +1,9 @@
-import Glibc
-
 /// The hub's state and its poll loop. The poll thread and the API threads
 /// share everything here under `mutex`; only the poll() call itself runs
 /// without it, on a private copy of the fd set.
+import Glibc
+import Posix
+
 final class ProxyEngine: @unchecked Sendable {
     /// Who owns an entry of the poll set, so a result is matched to an
     /// object rather than to an fd number that may have been closed and reused.
@@ -12,7 +13,7 @@ final class ProxyEngine: @unchecked Sendable {
         case connection(ProxyConnection, ProxyConnection.Side)
     }
 
-    private let mutex = PthreadMutex()
+    private let mutex = Monitor()
     private var links: [LinkID: ProxyLink] = [:]
     private var stopping = false
     private var closed = false

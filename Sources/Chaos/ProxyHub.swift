@@ -1,4 +1,4 @@
-import Storage
+import Posix
 
 /// A fault-injecting TCP proxy for the chaos tester. Each peer link (i, j)
 /// gets its own listener on 127.0.0.1; node i dials it instead of node j,

@@ -1,5 +1,5 @@
 import Checker
-import Runtime
+import Client
 
 /// Turns a RESP reply into a history outcome. `-NOQUORUM` is a definite
 /// failure; `-TIMEOUT` and anything unexpected leave the outcome unknown

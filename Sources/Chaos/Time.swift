@@ -1,8 +1,8 @@
 import Glibc
-import Storage
+import Posix
 
 /// The monotonic clock in nanoseconds: every time in a history uses it.
-func monotonicNs() -> Int64 { Int64(monotonicNanoseconds()) }
+func monotonicNs() -> Int64 { Int64(SystemClock.monotonicNs()) }
 
 /// Sleeps for `ms` milliseconds (the nemesis's schedule, client backoff).
 func sleepMs(_ ms: Int) {

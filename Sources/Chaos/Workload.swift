@@ -1,5 +1,5 @@
 import Checker
-import Storage
+import Posix
 
 /// Runs `clientsPerNode` client threads per node until a deadline and
 /// collects their history.

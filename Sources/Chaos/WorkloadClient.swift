@@ -1,7 +1,7 @@
 import Checker
 import Glibc
 import PaxosCore
-import Runtime
+import Client
 
 /// One client: a connection to one node (it stays with that node, so a
 /// minority side gets reads and writes too), one op at a time, every op

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Posix
 
 /// A data directory held by this process: created if missing (with `wal/`
 /// and `snap/`), and locked with `flock` on `LOCK` so a second daemon on
@@ -13,8 +14,8 @@ public final class DataDirectory: @unchecked Sendable {
         precondition(!path.isEmpty, "empty data directory path")
         try createDirectories(path)
         let layout = DataDirectoryLayout(root: path)
-        let fd = try retryingInterrupts("open", layout.lockPath) { Int(Glibc.open(layout.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)) }
-        let rc = try retryingInterruptsAllowingBusy { flock(Int32(fd), LOCK_EX | LOCK_NB) }
+        let fd = try syscallValue("open \(layout.lockPath)") { Int(Glibc.open(layout.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)) }
+        let rc = try retryingInterruptsAllowingBusy(path) { flock(Int32(fd), LOCK_EX | LOCK_NB) }
         guard rc else {
             Glibc.close(Int32(fd))
             throw StorageError.directoryLocked(path: path)
@@ -41,13 +42,13 @@ public final class DataDirectory: @unchecked Sendable {
     }
 
     /// flock, retrying EINTR: true when taken, false when another holds it.
-    private static func retryingInterruptsAllowingBusy(_ call: () -> Int32) throws -> Bool {
+    private static func retryingInterruptsAllowingBusy(_ path: String, _ call: () -> Int32) throws -> Bool {
         while true {
             if call() == 0 { return true }
             let code = errno
             if code == EINTR { continue }
             if code == EWOULDBLOCK { return false }
-            throw SystemError(operation: "flock", path: "LOCK", code: code)
+            throw IOError(errnoCode: code, reason: "flock \(path)/LOCK")
         }
     }
 

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// `FileSystem` over the real system calls.
 public struct PosixFileSystem: FileSystem {
@@ -7,11 +8,11 @@ public struct PosixFileSystem: FileSystem {
     public func createDirectory(_ path: String) throws {
         if mkdir(path, 0o755) == 0 { return }
         let code = errno
-        guard code == EEXIST else { throw SystemError(operation: "mkdir", path: path, code: code) }
+        guard code == EEXIST else { throw IOError(errnoCode: code, reason: "mkdir \(path)") }
     }
 
     public func listDirectory(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { throw SystemError(operation: "opendir", path: path, code: errno) }
+        guard let dir = opendir(path) else { throw IOError(errnoCode: errno, reason: "opendir \(path)") }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -24,29 +25,15 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func readFile(_ path: String) throws -> [UInt8] {
-        let fd = try retryingInterrupts("open", path) { Int(open(path, O_RDONLY | O_CLOEXEC)) }
-        defer { Glibc.close(Int32(fd)) }
-        var info = stat()
-        try retryingInterrupts("fstat", path) { Int(fstat(Int32(fd), &info)) }
-        let length = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let n = try bytes.withUnsafeMutableBytes { buf in
-                try retryingInterrupts("read", path) { read(Int32(fd), buf.baseAddress! + done, length - done) }
-            }
-            if n == 0 { break }  // the file shrank under us
-            done += n
-        }
-        return done == length ? bytes : Array(bytes[0..<done])
+        try Posix.readFile(path)
     }
 
     public func openForAppending(_ path: String, create: Bool) throws -> any AppendableFile {
         let flags = O_WRONLY | O_CLOEXEC | (create ? O_CREAT : 0)
-        let fd = try retryingInterrupts("open", path) { Int(open(path, flags, 0o644)) }
+        let fd = try syscallValue("open \(path)") { Int(open(path, flags, 0o644)) }
         var info = stat()
         do {
-            try retryingInterrupts("fstat", path) { Int(fstat(Int32(fd), &info)) }
+            try syscallValue("fstat \(path)") { Int(fstat(Int32(fd), &info)) }
         } catch {
             Glibc.close(Int32(fd))
             throw error
@@ -55,19 +42,19 @@ public struct PosixFileSystem: FileSystem {
     }
 
     public func rename(_ from: String, to: String) throws {
-        try retryingInterrupts("rename", from) { Int(Glibc.rename(from, to)) }
+        try syscallValue("rename \(from)") { Int(Glibc.rename(from, to)) }
     }
 
     public func removeFile(_ path: String) throws {
         if unlink(path) == 0 { return }
         let code = errno
-        guard code == ENOENT else { throw SystemError(operation: "unlink", path: path, code: code) }
+        guard code == ENOENT else { throw IOError(errnoCode: code, reason: "unlink \(path)") }
     }
 
     public func syncDirectory(_ path: String) throws {
-        let fd = try retryingInterrupts("open", path) { Int(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) }
+        let fd = try syscallValue("open \(path)") { Int(open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) }
         defer { Glibc.close(Int32(fd)) }
-        try retryingInterrupts("fsync", path) { Int(fsync(Int32(fd))) }
+        try syscallValue("fsync \(path)") { Int(fsync(Int32(fd))) }
     }
 }
 
@@ -90,7 +77,7 @@ final class PosixFile: AppendableFile {
         precondition(fd >= 0, "append to closed file")
         var done = 0
         while done < bytes.count {
-            let n = try retryingInterrupts("write", path) {
+            let n = try syscallValue("write \(path)") {
                 pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(size + done))
             }
             precondition(n > 0, "pwrite wrote nothing")
@@ -101,12 +88,12 @@ final class PosixFile: AppendableFile {
 
     func truncate(to length: Int) throws {
         precondition(length >= 0 && length <= size, "truncate beyond end")
-        try retryingInterrupts("ftruncate", path) { Int(ftruncate(fd, off_t(length))) }
+        try syscallValue("ftruncate \(path)") { Int(ftruncate(fd, off_t(length))) }
         size = length
     }
 
     func dataSync() throws {
-        try retryingInterrupts("fdatasync", path) { Int(fdatasync(fd)) }
+        try syscallValue("fdatasync \(path)") { Int(fdatasync(fd)) }
     }
 
     func close() {

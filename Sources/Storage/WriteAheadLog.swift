@@ -1,6 +1,5 @@
-import CLinux
-import Glibc
 import PaxosCore
+import Posix
 
 /// The acceptor's durable log. The event-loop thread appends the core's
 /// `Output.persist` records (cheap: encode and enqueue); a dedicated sync
@@ -52,10 +51,10 @@ public final class WriteAheadLog: @unchecked Sendable {
         if !options.skipsSyncForCrashTest { try fileSystem.syncDirectory(layout.root) }
         let plan = try LogRecovery.scan(layout, fileSystem: fileSystem)
         let writer = try SegmentWriter(resuming: plan, layout: layout, fileSystem: fileSystem, options: options)
-        let fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
-        guard fd >= 0 else {
+        let fd: CInt
+        do { fd = try Posix.makeEventFD() } catch {
             writer.close()
-            throw SystemError(operation: "eventfd", path: directory, code: errno)
+            throw error
         }
         let log = WriteAheadLog(writer: writer, options: options, completionFD: fd)
         return (log, plan.state)
@@ -122,7 +121,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Blocks until `durableCount >= count`; false on timeout, failure or
     /// close. For tools and tests; the event loop uses `completionFD`.
     public func waitUntilDurable(_ count: UInt64, timeoutNanoseconds: UInt64) -> Bool {
-        let deadline = monotonicNanoseconds() + timeoutNanoseconds
+        let deadline = SystemClock.monotonicNs() + timeoutNanoseconds
         return monitor.withLock {
             while durable < count {
                 if isFailed || isStopped { return false }
@@ -143,7 +142,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         thread?.join()
         thread = nil
         writer.close()
-        Glibc.close(completionFD)
+        try? Posix.close(completionFD)
         isClosed = true
     }
 
@@ -186,8 +185,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 bytesOnDisk = total
                 monitor.broadcast()
             }
-            var one: UInt64 = 1
-            _ = Glibc.write(completionFD, &one, 8)
+            try? Posix.signalEventFD(completionFD)
         }
         monitor.withLock {
             isStopped = true

@@ -1,5 +1,5 @@
 import Glibc
-import Runtime
+import Client
 
 /// `kvctl bench`: progress on stderr (one line, rewritten on a terminal), summary on stdout.
 func runBench(_ options: BenchOptions, _ endpoints: KvctlEndpoints, timeoutSeconds: Double) -> KvctlExitCode {

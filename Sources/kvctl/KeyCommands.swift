@@ -1,4 +1,4 @@
-import Runtime
+import Client
 import Wire
 
 /// get, put, del, cas, incr.

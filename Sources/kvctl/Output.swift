@@ -1,5 +1,6 @@
+import Client
 import Glibc
-import Runtime
+import Posix
 
 /// stdout, stderr, stdin and argv as bytes: values are binary-safe.
 enum Output {

@@ -1,4 +1,4 @@
-import Runtime
+import Client
 
 /// Runs one parsed command line; a failure carries its exit status.
 func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {

@@ -1,4 +1,5 @@
-import Runtime
+import Client
+import Config
 import Wire
 
 /// `kvctl status`: INFO paxos from every node, one at a time, each with a

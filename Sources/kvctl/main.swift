@@ -1,9 +1,10 @@
 // kvctl: the command-line client (DESIGN.md Part 1, `kvctl`).
 import Glibc
-import Runtime
+import Client
+import Posix
 
 // A server that drops the connection must not kill us with SIGPIPE.
-SignalSource.ignoreSIGPIPE()
+Posix.ignoreSIGPIPE()
 
 let parser = KvctlArgumentParser(environmentEndpoints: environment("PAXOSKV_ENDPOINTS"))
 let exitCode: KvctlExitCode

@@ -1,6 +1,6 @@
 import PaxosCore
 import Simulator
-import Storage
+import Posix
 import Synchronization
 
 /// Runs a range of seeds on `jobs` threads. Each thread takes the next
@@ -27,7 +27,7 @@ struct ParallelSweep: Sendable {
 
     func run(progress: @escaping @Sendable (Int) -> Void) -> SimSummary {
         precondition(jobs >= 1 && count >= 1, "at least one job and one seed")
-        let shared = Mutex(Shared())
+        let shared = Locked(Shared())
         let stop = Atomic<Bool>(false)
         let sweep = self
         let threads = (0..<jobs).map { _ in

@@ -1,7 +1,6 @@
 import PaxosCore
 import Simulator
-import Storage
-import Synchronization
+import Posix
 
 #if canImport(Glibc)
 import Glibc
@@ -117,8 +116,8 @@ if seeds == 1 {
     }
 }
 
-let startedNs = monotonicNanoseconds()
-let lastTenth = Mutex(0)
+let startedNs = SystemClock.monotonicNs()
+let lastTenth = Locked(0)
 let total = seeds
 let jobCount = jobs ?? (bugs.isEmpty ? max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : 1)
 let sweep = ParallelSweep(nodes: nodes, firstSeed: firstSeed, count: seeds, jobs: jobCount, bugs: bugs, faultMs: steps)
@@ -132,7 +131,7 @@ let summary = sweep.run { done in
     }
     if isNew { printError("paxos-sim: \(done)/\(total) seeds") }
 }
-let seconds = Double(monotonicNanoseconds() - startedNs) / 1e9
+let seconds = Double(SystemClock.monotonicNs() - startedNs) / 1e9
 let c = summary.counters
 print("seeds: \(summary.seeds) nodes: \(nodes) simulated_ms_per_seed: \(steps ?? SimOptions().faultMs) jobs: \(jobCount)")
 print("seeds/s: \(Int((Double(summary.seeds) / max(seconds, 1e-9)).rounded())) (\(Int(seconds.rounded())) s)")

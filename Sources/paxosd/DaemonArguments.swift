@@ -1,4 +1,6 @@
 import Glibc
+import Config
+import Posix
 import Runtime
 
 /// The command line of `paxosd`.

@@ -1,4 +1,6 @@
 import Glibc
+import Config
+import Posix
 import Runtime
 
 // paxosd --config FILE --id N [--log-level debug|info|warn|error] (and testing-only flags: see --help)
@@ -19,12 +21,12 @@ case .usageError(let message):
 
 let config: ClusterConfig
 do {
-    config = try ClusterConfig.load(path: arguments.configPath)
+    config = try ClusterConfig.load(path: arguments.configPath, reading: readTextFile)
 } catch {
     failAndExit("\(error)", status: 2)
 }
 
-SignalSource.ignoreSIGPIPE()
+Posix.ignoreSIGPIPE()
 unblockStopSignals()
 let log = Log(node: arguments.id, minimumLevel: arguments.logLevel)
 do {

@@ -1,5 +1,6 @@
 import Glibc
 import PaxosCore
+import Posix
 import Storage
 
 /// A fresh directory under `base`, removed by `remove()`.
@@ -38,7 +39,7 @@ struct ScratchDirectory {
 }
 
 func seconds(since start: UInt64) -> Double {
-    Double(monotonicNanoseconds() - start) / 1e9
+    Double(SystemClock.monotonicNs() - start) / 1e9
 }
 
 func median(_ values: [Double]) -> Double {

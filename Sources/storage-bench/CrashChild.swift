@@ -1,5 +1,6 @@
 import Glibc
 import PaxosCore
+import Posix
 import Storage
 
 /// `--crash-child DIR` (hidden): the process the SIGKILL tests kill. It

@@ -1,5 +1,6 @@
 import Glibc
 import PaxosCore
+import Posix
 import Storage
 
 /// `--large`: the checks too big for debug unit tests. True when all pass.
@@ -32,7 +33,7 @@ func checkMillionKeySnapshot(base: String) throws -> Bool {
     }
     let data = w.bytes
     let promised = Ballot(round: 12, node: 3)
-    var start = monotonicNanoseconds()
+    var start = SystemClock.monotonicNs()
     do {
         let (wal, _) = try WriteAheadLog.open(directory: dir.path)
         defer { wal.close() }
@@ -41,7 +42,7 @@ func checkMillionKeySnapshot(base: String) throws -> Bool {
     }
     let writeSeconds = seconds(since: start)
     let onDisk = dir.totalBytes()
-    start = monotonicNanoseconds()
+    start = SystemClock.monotonicNs()
     let (wal, state) = try WriteAheadLog.open(directory: dir.path)
     wal.close()
     let readSeconds = seconds(since: start)
@@ -59,7 +60,7 @@ func checkBoundedDirectory(base: String) throws -> Bool {
     let chunk = 2_000
     var map: [String: [UInt8]] = [:]
     var largest = 0
-    let start = monotonicNanoseconds()
+    let start = SystemClock.monotonicNs()
     do {
         let (wal, _) = try WriteAheadLog.open(directory: dir.path)
         defer { wal.close() }

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 import Storage
 
 /// The disk's own cost of one small append plus fdatasync, in milliseconds
@@ -13,10 +14,10 @@ func measureSyncLatency(directory: String, count: Int = 200) throws -> Double {
     let record = [UInt8](repeating: 0x5A, count: 128)
     var samples: [Double] = []
     for _ in 0..<count {
-        let start = monotonicNanoseconds()
+        let start = SystemClock.monotonicNs()
         try record.withUnsafeBytes { try file.append($0) }
         try file.dataSync()
-        samples.append(Double(monotonicNanoseconds() - start) / 1e6)
+        samples.append(Double(SystemClock.monotonicNs() - start) / 1e6)
     }
     return median(samples)
 }

@@ -1,5 +1,6 @@
 import Glibc
 import PaxosCore
+import Posix
 import Storage
 
 /// Durable appends per second with `appenders` simulated clients driven by
@@ -22,10 +23,10 @@ func measureAppends(base: String, appenders: Int, seconds duration: Double) thro
     var waiting: [UInt64] = Array(1...UInt64(appenders))
     var head = 0
     wal.append((0..<appenders).map { _ in nextRecord() })
-    let start = monotonicNanoseconds()
+    let start = SystemClock.monotonicNs()
     let deadline = start + UInt64(duration * 1e9)
     var pfd = pollfd(fd: wal.completionFD, events: Int16(POLLIN), revents: 0)
-    while monotonicNanoseconds() < deadline {
+    while SystemClock.monotonicNs() < deadline {
         guard poll(&pfd, 1, 100) > 0 else { continue }
         var counter: UInt64 = 0
         _ = read(wal.completionFD, &counter, 8)

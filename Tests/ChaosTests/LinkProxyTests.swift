@@ -1,11 +1,11 @@
-import Glibc
-import Storage
-import XCTest
-
-@testable import Chaos
-
 /// The proxy hub forwards real TCP bytes, cuts and heals links, survives a
 /// dead target, and stops cleanly. Every wait is a poll() with a deadline.
+import Glibc
+import Posix
+import Storage
+import XCTest
+@testable import Chaos
+
 final class LinkProxyTests: XCTestCase {
     private let link = LinkID(1, 2)
 
@@ -30,11 +30,11 @@ final class LinkProxyTests: XCTestCase {
         XCTAssertEqual(TestSocket.roundTrip(client, hello, within: 5), hello)
 
         let big = (0..<(8 << 20)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
-        let started = monotonicNanoseconds()
+        let started = SystemClock.monotonicNs()
         let echoed = TestSocket.roundTrip(client, big, within: 60)
         XCTAssertEqual(echoed?.count, big.count)
         XCTAssertTrue(echoed == big, "8 MiB came back altered")
-        print("8 MiB round trip took \((monotonicNanoseconds() - started) / 1_000_000) ms")
+        print("8 MiB round trip took \((SystemClock.monotonicNs() - started) / 1_000_000) ms")
 
         let stats = hub.stats(link)
         XCTAssertEqual(stats.accepted, 1)
@@ -210,7 +210,7 @@ final class LinkProxyTests: XCTestCase {
 private final class EchoServer: @unchecked Sendable {
     let port: UInt16
     private let listener: CInt
-    private let mutex = PthreadMutex()
+    private let mutex = Monitor()
     private var acceptThread: PosixThread?
     private var echoThreads: [PosixThread] = []
     private var connections: [CInt] = []
@@ -342,13 +342,13 @@ private enum TestSocket {
     /// together (the echo cannot hold 8 MiB). Nil on EOF, error or deadline.
     static func roundTrip(_ fd: CInt, _ bytes: [UInt8], within seconds: Double) -> [UInt8]? {
         setNonBlocking(fd)
-        let deadline = monotonicNanoseconds() + UInt64(seconds * 1e9)
+        let deadline = SystemClock.monotonicNs() + UInt64(seconds * 1e9)
         var sent = 0
         var received: [UInt8] = []
         received.reserveCapacity(bytes.count)
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while received.count < bytes.count {
-            let now = monotonicNanoseconds()
+            let now = SystemClock.monotonicNs()
             guard now < deadline else { return nil }
             let events = Int16(POLLIN) | (sent < bytes.count ? Int16(POLLOUT) : 0)
             var entry = pollfd(fd: fd, events: events, revents: 0)
@@ -371,10 +371,10 @@ private enum TestSocket {
 
     /// Whether the peer closed (EOF or reset) before the deadline; stray bytes are skipped.
     static func waitForClose(_ fd: CInt, within seconds: Double) -> Bool {
-        let deadline = monotonicNanoseconds() + UInt64(seconds * 1e9)
+        let deadline = SystemClock.monotonicNs() + UInt64(seconds * 1e9)
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let now = monotonicNanoseconds()
+            let now = SystemClock.monotonicNs()
             guard now < deadline else { return false }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&entry, 1, CInt((deadline - now) / 1_000_000) + 1) > 0 else { continue }

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 import Synchronization
 import Testing
 import Wire
@@ -29,7 +30,7 @@ extension ClusterSuite {
         }
 
         final class Shared: Sendable {
-            let tally = Mutex(Tally())
+            let tally = Locked(Tally())
             /// Set when the faults are over: finish the increment in hand, start no new one.
             let isStopping = Atomic(false)
             /// Successful increments so far, for watching progress (the tallies merge at the end).
@@ -124,7 +125,7 @@ extension ClusterSuite {
 
             let shared = Shared()
             let ports = all.map { cluster.clientPorts[$0]! }
-            let threads = (0..<3).map { index in KvctlThread { Self.runClient(index, ports: ports, shared: shared) } }
+            let threads = (0..<3).map { index in PosixThread { Self.runClient(index, ports: ports, shared: shared) } }
             var joined = false
             defer { if !joined { shared.isStopping.store(true, ordering: .relaxed); threads.forEach { $0.join() } } }
 

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 import Testing
 @testable import Runtime
 
@@ -9,7 +10,7 @@ struct EventLoopTests {
         let loop = try EventLoop()
         let flushQueue = FlushQueue()
         loop.beforeSleep = { flushQueue.flushAll() }
-        let (listener, address) = try makeLoopbackListener()
+        let (listener, address) = try Posix.makeLoopbackListener()
         #expect(address.port != 0 && address.description.hasPrefix("127.0.0.1:"))
         var server: Connection?
         try acceptAll(listener, loop: loop, flushQueue: flushQueue) { connection in
@@ -54,7 +55,7 @@ struct EventLoopTests {
         let loop = try EventLoop()
         let flushQueue = FlushQueue()
         loop.beforeSleep = { flushQueue.flushAll() }
-        let (listener, address) = try makeLoopbackListener()
+        let (listener, address) = try Posix.makeLoopbackListener()
         var server: Connection?
         var serverPaused = false
         try acceptAll(listener, loop: loop, flushQueue: flushQueue, highWaterBytes: 64 * 1024) { connection in
@@ -112,11 +113,11 @@ struct EventLoopTests {
             if ticks == 4 { loop.cancel(repeating!) }
         }
         loop.schedule(afterMs: 60) { loop.stop() }
-        let start = Clock.monotonicMs()
+        let start = SystemClock.monotonicMs()
         try runLoop(loop)
         #expect(fired == ["10a", "10b", "20", "30"])
         #expect(ticks == 4)
-        #expect(Clock.monotonicMs() - start >= 60)
+        #expect(SystemClock.monotonicMs() - start >= 60)
     }
 
     @Test("an event for a closed fd whose number was reused in the same batch is dropped")
@@ -170,7 +171,7 @@ struct EventLoopTests {
             loop.stop()
         }
         let waker = loop.waker
-        let thread = TestThread {
+        let thread = PosixThread {
             usleep(20_000)
             waker.wake()
         }
@@ -191,7 +192,7 @@ struct EventLoopTests {
     @Test("a connect to a closed port reports the error through onClose")
     func connectRefused() throws {
         let loop = try EventLoop()
-        let (listener, address) = try makeLoopbackListener()
+        let (listener, address) = try Posix.makeLoopbackListener()
         try Posix.close(listener)  // nothing listens on `address` now
         let result: (fd: CInt, status: ConnectStatus)
         do {

@@ -1,4 +1,4 @@
-import Synchronization
+import Posix
 import Testing
 @testable import Runtime
 
@@ -29,7 +29,7 @@ struct LogTests {
 
     @Test("levels below the minimum are dropped without building the message")
     func filtering() {
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let log = Log(node: 2, minimumLevel: .warn, sink: { line in lines.withLock { $0.append(line) } }, wallClock: { 0 })
         var built = 0
         func expensive() -> String {

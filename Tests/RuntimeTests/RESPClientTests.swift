@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import Posix
 import Testing
 import Wire
 @testable import Runtime
@@ -7,7 +7,7 @@ import Wire
 /// A tiny RESP server on an event loop on the test's thread: PING, ECHO,
 /// SLEEP (never answers), anything else `-ERR`.
 private func serve(_ loop: EventLoop, _ flushQueue: FlushQueue) throws -> (listener: CInt, port: UInt16) {
-    let (listener, address) = try makeLoopbackListener()
+    let (listener, address) = try Posix.makeLoopbackListener()
     try acceptAll(listener, loop: loop, flushQueue: flushQueue) { connection in
         var parser = RESPCommandParser()
         let encoder = RESPEncoder()
@@ -37,10 +37,10 @@ struct RESPClientTests {
         let flushQueue = FlushQueue()
         loop.beforeSleep = { flushQueue.flushAll() }
         let (listener, port) = try serve(loop, flushQueue)
-        let results = Mutex<[String]>([])
+        let results = Locked<[String]>([])
         let waker = loop.waker
         let binary: [UInt8] = [0, 13, 10, 255, 36]
-        let thread = TestThread {
+        let thread = PosixThread {
             defer { waker.wake() }
             do {
                 let client = try RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: 0.3)
@@ -70,7 +70,7 @@ struct RESPClientTests {
 
     @Test("connecting to a port nobody listens on fails with connectFailed")
     func connectFailure() throws {
-        let (listener, address) = try makeLoopbackListener()
+        let (listener, address) = try Posix.makeLoopbackListener()
         try Posix.close(listener)
         #expect {
             _ = try RESPClient(host: "127.0.0.1", port: address.port, timeoutSeconds: 1)

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 import Testing
 @testable import Runtime
 
@@ -23,7 +24,7 @@ struct SignalSourceTests {
 
     @Test("ignoring SIGPIPE turns a write to a closed socket into EPIPE")
     func sigpipeIgnored() throws {
-        SignalSource.ignoreSIGPIPE()
+        Posix.ignoreSIGPIPE()
         let (a, b) = try Posix.makeSocketPair()
         try Posix.close(b)
         var byte: UInt8 = 0

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// One non-blocking TCP connection driven by an `EventLoop`: reads into
 /// `input` and calls `onInput`; `send` queues bytes in `output`, which is

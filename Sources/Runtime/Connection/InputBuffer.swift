@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// Bytes read from a socket and not yet consumed by a parser. Grows when a
 /// read needs room, compacts (moves the unread bytes to the front) before

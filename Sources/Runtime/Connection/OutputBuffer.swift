@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// Bytes queued for a socket, written with writev when it is writable. Small
 /// appends are copied into 16 KiB chunks (few iovecs, few allocations).

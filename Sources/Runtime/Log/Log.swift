@@ -1,4 +1,5 @@
 import PaxosCore
+import Posix
 
 /// One line per event, to stderr by default:
 /// `2026-11-22T10:00:00.123Z node=1 level=info msg="became leader" ballot=7.1 slot=1042`.
@@ -17,7 +18,7 @@ public struct Log: Sendable {
     public init(
         node: NodeID, minimumLevel: LogLevel = .info,
         sink: @escaping @Sendable (String) -> Void = Log.writeToStandardError,
-        wallClock: @escaping @Sendable () -> UInt64 = Clock.wallMs
+        wallClock: @escaping @Sendable () -> UInt64 = SystemClock.wallMs
     ) {
         self.node = node
         self.minimumLevel = minimumLevel

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Posix
 
 /// A small single-threaded epoll loop in the shape of redis `ae.c`: file
 /// handlers in a table indexed by fd, timers by monotonic deadline, a
@@ -119,7 +120,7 @@ public final class EventLoop {
     public func schedule(afterMs delayMs: UInt64, repeatingEveryMs intervalMs: UInt64? = nil,
                          _ body: @escaping () -> Void) -> TimerID {
         precondition(intervalMs.map { $0 > 0 } ?? true, "a repeating timer needs an interval")
-        return timers.schedule(deadlineMs: Clock.monotonicMs() + delayMs, intervalMs: intervalMs, body: body)
+        return timers.schedule(deadlineMs: SystemClock.monotonicMs() + delayMs, intervalMs: intervalMs, body: body)
     }
 
     /// Cancels a timer; harmless when it already fired or was cancelled.
@@ -153,7 +154,7 @@ public final class EventLoop {
         if isStopping { return 0 }
         var timeout = limit ?? -1
         if let deadline = timers.nextDeadlineMs() {
-            let now = Clock.monotonicMs()
+            let now = SystemClock.monotonicMs()
             let untilDeadline = deadline > now ? Int(min(deadline - now, UInt64(Int32.max))) : 0
             timeout = timeout < 0 ? untilDeadline : min(timeout, untilDeadline)
         }
@@ -172,7 +173,7 @@ public final class EventLoop {
     /// Fires the timers due now. Bounded by the live timers at the start, so
     /// a timer that schedules a zero-delay timer cannot keep the loop here.
     private func fireDueTimers() {
-        let now = Clock.monotonicMs()
+        let now = SystemClock.monotonicMs()
         var budget = timers.count
         while budget > 0, let (id, deadline, timer) = timers.popDue(nowMs: now) {
             budget -= 1

@@ -1,3 +1,5 @@
+import Posix
+
 /// What a registration waits for (`readable`, `writable`) and what an event
 /// reports (plus `hangup`, `error`). Hang-up and error are always reported
 /// together with readable and writable, as redis ae does, so a handler

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// The loop's wake-up eventfd. A class so the fd stays open while any
 /// `Waker` still refers to it, even after the loop is gone.

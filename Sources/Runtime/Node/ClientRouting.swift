@@ -1,6 +1,9 @@
+import ClientPort
+import Config
 import Glibc
 import KVStore
 import PaxosCore
+import Posix
 import Wire
 
 /// The node's one seam to the client command layer (`ClientPort`): it
@@ -12,7 +15,7 @@ struct ClientRouting {
     private let router: CommandRouter
     private let clusterName: String
     private let clientPort: Int
-    private let startedMs = Clock.monotonicMs()
+    private let startedMs = SystemClock.monotonicMs()
     private var lastClientID: Int64 = 0
 
     init(config: ClusterConfig, clientPort: Int) {
@@ -46,7 +49,7 @@ struct ClientRouting {
         NodeInfo(nodeID: s.nodeID, role: s.role, leaderID: s.leaderID, ballot: s.ballot.description,
                  commitIndex: s.commitIndex, appliedIndex: s.appliedIndex, snapshotIndex: s.snapshotIndex,
                  walBytes: UInt64(max(0, s.walBytes)), peersUp: s.peersUp, isVoter: s.isVoter,
-                 connectedClients: s.connectedClients, uptimeSeconds: (Clock.monotonicMs() - startedMs) / 1_000,
+                 connectedClients: s.connectedClients, uptimeSeconds: (SystemClock.monotonicMs() - startedMs) / 1_000,
                  clusterName: clusterName, tcpPort: clientPort, processID: Int(getpid()))
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 
 /// A listening TCP socket in the event loop. Each accepted connection goes
 /// to `onAccept` as a non-blocking fd (the handler owns it). When the

@@ -1,6 +1,7 @@
 import Glibc
 import KVStore
 import PaxosCore
+import Posix
 import Wire
 
 /// The client port: accepting RESP connections, routing each command, and

@@ -1,5 +1,6 @@
 import KVStore
 import PaxosCore
+import Posix
 
 /// Feeding the core and executing its outputs, in the order the core
 /// requires: persist, then send, then reply.
@@ -11,7 +12,7 @@ extension Node {
     }
 
     func tick() {
-        step(.tick(nowMs: Clock.monotonicMs(), wallMs: Clock.wallMs()))
+        step(.tick(nowMs: SystemClock.monotonicMs(), wallMs: SystemClock.wallMs()))
     }
 
     /// The WAL's sync thread made more records durable (group commit).

@@ -1,5 +1,7 @@
+import Config
 import Glibc
 import PaxosCore
+import Posix
 import Storage
 
 /// Opening what the node needs before its loop runs; each failure becomes a
@@ -60,7 +62,7 @@ extension Node {
         for node in config.nodes where node.id != id {
             let address = via[node.id] ?? node.peer
             do throws(IOError) {
-                addresses[node.id] = try SocketAddress(resolving: address)
+                addresses[node.id] = try SocketAddress(resolvingHost: address.host, port: address.port)
             } catch {
                 throw NodeStartError("\(config.path): node \(node.id) peer address \(address): \(error)", exitCode: 2)
             }
@@ -70,7 +72,7 @@ extension Node {
 
     static func listen(_ name: String, _ address: HostPort, loop: EventLoop, log: Log) throws(NodeStartError) -> Listener {
         do throws(IOError) {
-            let socketAddress = try SocketAddress(resolving: address)
+            let socketAddress = try SocketAddress(resolvingHost: address.host, port: address.port)
             return try Listener(name: name, address: socketAddress, loop: loop, log: log)
         } catch {
             throw NodeStartError("cannot listen on \(name) address \(address): \(error)", exitCode: 3)

@@ -1,6 +1,8 @@
+import Config
 import Glibc
 import KVStore
 import PaxosCore
+import Posix
 import Storage
 import Wire
 
@@ -58,7 +60,7 @@ public final class Node {
         let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions)
         replica = Replica(config: tuning.makeCoreConfig(id: id, members: config.members), stateMachine: machine,
                           recovered: opened.recovered)
-        nextSerial = Clock.wallMs() &* 1_000_000
+        nextSerial = SystemClock.wallMs() &* 1_000_000
         routing = ClientRouting(config: config, clientPort: Int(me.client.port))
         respLimits = RESPLimits(maxBulkBytes: tuning.maxRequestBytes, maxRequestBytes: tuning.maxRequestBytes)
         maxClients = Self.raiseFileLimit(for: tuning.maxConnections, log: log)

@@ -1,3 +1,4 @@
+import Config
 import PaxosCore
 
 /// Per-process switches that are not part of the shared cluster config,

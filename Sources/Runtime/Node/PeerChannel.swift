@@ -1,5 +1,6 @@
 import Glibc
 import PaxosCore
+import Posix
 import Wire
 
 /// One peer TCP connection: logical messages split into frames on the way

@@ -1,4 +1,5 @@
 import PaxosCore
+import Posix
 
 /// This node's link to one peer. Rule for who connects: the node with the
 /// lower id dials the higher one, and only that way, so each pair has one

@@ -1,5 +1,7 @@
+import Config
 import Glibc
 import PaxosCore
+import Posix
 import Wire
 
 /// Every peer link of this node: the peer listener, dialing with backoff,

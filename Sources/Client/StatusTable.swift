@@ -1,0 +1,75 @@
+import Config
+
+/// One row of `kvctl status`: a node that answered `INFO paxos`, or one that did not.
+public struct KvctlNodeStatus: Sendable, Equatable {
+    /// From the config; nil with `--endpoints` (then INFO's node_id is shown).
+    public var configuredID: Int?
+    public var address: HostPort
+    public var info: InfoPaxos?
+    /// Why the node is marked down.
+    public var problem: String?
+
+    public init(configuredID: Int?, address: HostPort, info: InfoPaxos?, problem: String?) {
+        precondition((info == nil) != (problem == nil), "a node is either up with INFO or down with a reason")
+        self.configuredID = configuredID
+        self.address = address
+        self.info = info
+        self.problem = problem
+    }
+}
+
+/// Formats `kvctl status`: an aligned table, then a one-line summary.
+public enum StatusTable {
+    static let headers = ["ID", "ADDRESS", "STATE", "ROLE", "LEADER", "BALLOT", "COMMIT", "APPLIED", "WAL"]
+    /// Numbers read best right-aligned.
+    static let rightAligned: Set<Int> = [0, 4, 6, 7, 8]
+
+    public static func render(_ nodes: [KvctlNodeStatus]) -> String {
+        var rows = [headers]
+        for node in nodes { rows.append(cells(node)) }
+        var widths = [Int](repeating: 0, count: headers.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        var lines: [String] = []
+        for (r, row) in rows.enumerated() {
+            var parts: [String] = []
+            for (i, cell) in row.enumerated() {
+                parts.append(rightAligned.contains(i) ? cell.leftPadded(to: widths[i]) : cell.rightPadded(to: widths[i]))
+            }
+            var line = parts.joined(separator: "  ")
+            if r > 0, let problem = nodes[r - 1].problem { line += "  (\(problem))" }
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
+        }
+        lines.append(summary(nodes))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func cells(_ node: KvctlNodeStatus) -> [String] {
+        let id = node.configuredID.map(String.init) ?? node.info?.nodeID.map(String.init) ?? "?"
+        guard let info = node.info else {
+            return [id, node.address.description, "DOWN", "-", "-", "-", "-", "-", "-"]
+        }
+        return [
+            id, node.address.description, "up",
+            info.role ?? "?",
+            info.leaderID.map(String.init) ?? "-",
+            info["ballot"] ?? "?",
+            info["commit_index"] ?? "?",
+            info["applied_index"] ?? "?",
+            info.walBytes.map(KvctlFormat.bytes) ?? "?",
+        ]
+    }
+
+    static func summary(_ nodes: [KvctlNodeStatus]) -> String {
+        let up = nodes.filter { $0.info != nil }
+        let counts = "\(up.count) of \(nodes.count) nodes up"
+        let leaders = up.filter { $0.info!.isLeader }.map { $0.configuredID ?? $0.info!.nodeID ?? 0 }
+        switch leaders.count {
+        case 0: return "no leader; \(counts)"
+        case 1: return "leader: node \(leaders[0]); \(counts)"
+        default: return "several nodes claim to lead (\(leaders.map(String.init).joined(separator: ", "))): an election is settling; \(counts)"
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import KVStore
+import PaxosCore
+import Wire
+@testable import ClientPort
+
+/// One client connection against a router: send words, look at decisions
+/// and at the exact bytes a reply encodes to.
+final class RouterHarness {
+    let router: CommandRouter
+    let session: ClientSessionState
+    var info = NodeInfo(nodeID: 2)
+
+    init(_ router: CommandRouter = CommandRouter(), clientID: Int64 = 7) {
+        self.router = router
+        self.session = router.makeSession(clientID: clientID)
+    }
+
+    /// Routes a request given as text words (each word one argument).
+    func send(_ words: String...) -> RouteDecision {
+        sendArgs(words.map { Array($0.utf8) })
+    }
+
+    func sendArgs(_ args: [[UInt8]]) -> RouteDecision {
+        router.route(args, session: session, info: { self.info })
+    }
+
+    /// The error text of an immediate error reply, or nil for anything else.
+    func error(_ words: String...) -> String? {
+        if case .reply(.error(let text)) = sendArgs(words.map { Array($0.utf8) }) { return text }
+        return nil
+    }
+
+    /// The reply a state machine result renders to, encoded in the session's version.
+    func rendered(_ reply: KVReply, for command: KVCommand) -> String {
+        wire(router.render(.result(reply.encoded()), for: command, session: session), session.protocolVersion)
+    }
+}
+
+/// `value` as the bytes a client receives, shown as text.
+func wire(_ value: RESPValue, _ version: RESPVersion) -> String {
+    var out: [UInt8] = []
+    RESPEncoder(version: version).append(value, to: &out)
+    return String(decoding: out, as: UTF8.self)
+}
+
+func b(_ text: String) -> [UInt8] { Array(text.utf8) }
