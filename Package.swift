@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire", "Posix", "Config", "Client"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore", "Posix"]),
         .testTarget(name: "ClientPortTests", dependencies: ["ClientPort", "KVStore", "PaxosCore", "Wire"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Posix", "Wire", "Config"]),
         .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config"]),

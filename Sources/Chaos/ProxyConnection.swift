@@ -1,8 +1,9 @@
-import Glibc
-
 /// One forwarded TCP connection: the socket the dialing node connected to
 /// the hub (client) and the hub's own socket to the target node, each with
 /// the bytes waiting to be sent to it. Touched only under the hub's mutex.
+import Glibc
+import Posix
+
 final class ProxyConnection {
     enum Side { case client, target }
 
@@ -54,7 +55,7 @@ final class ProxyConnection {
             return progress
         }
         if side == .target && connecting {
-            if ProxySocket.connectError(targetFD) != 0 {
+            if ProxySocket.connectFailed(targetFD) {
                 progress.connectFailed = true
                 close()
                 return progress
@@ -82,8 +83,8 @@ final class ProxyConnection {
     func close() {
         guard !isClosed else { return }
         isClosed = true
-        ProxySocket.shutdownAndClose(clientFD)
-        ProxySocket.shutdownAndClose(targetFD)
+        Posix.shutdownAndClose(clientFD)
+        Posix.shutdownAndClose(targetFD)
     }
 
     /// Reads what `side` sent and passes it on at once; returns the bytes sent on.

@@ -78,8 +78,8 @@ final class ProxyEngine: @unchecked Sendable {
             guard !closed else { return }
             closed = true
             for link in links.values { link.closeAll() }
-            close(wakePipe.read)
-            close(wakePipe.write)
+            try? Posix.close(wakePipe.read)
+            try? Posix.close(wakePipe.write)
         }
     }
 

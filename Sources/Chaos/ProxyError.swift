@@ -1,9 +1,9 @@
-import Glibc
+import Posix
 
 /// Why a `ProxyHub` call failed.
 public enum ProxyError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A socket call failed with this errno.
-    case system(call: String, errno: CInt)
+    /// A socket call failed.
+    case system(IOError)
     /// `addLink` was called twice for one link.
     case duplicateLink(LinkID)
     /// The hub was stopped.
@@ -11,7 +11,7 @@ public enum ProxyError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .system(let call, let code): return "\(call): \(String(cString: strerror(code)))"
+        case .system(let error): return error.description
         case .duplicateLink(let id): return "link \(id) was already added"
         case .stopped: return "the proxy hub was stopped"
         }

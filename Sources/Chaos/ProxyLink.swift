@@ -1,7 +1,8 @@
-import Glibc
-
 /// One link's listener, cut switch, counters and open connections.
 /// Touched only under the hub's mutex.
+import Glibc
+import Posix
+
 final class ProxyLink {
     let id: LinkID
     let targetPort: UInt16
@@ -25,14 +26,14 @@ final class ProxyLink {
             guard let clientFD = ProxySocket.accept(listenerFD) else { return }
             if isCut {
                 stats.refused += 1
-                ProxySocket.shutdownAndClose(clientFD)
+                Posix.shutdownAndClose(clientFD)
                 continue
             }
             stats.accepted += 1
             switch ProxySocket.startConnect(port: targetPort) {
             case .failed:
                 stats.connectFailed += 1
-                ProxySocket.shutdownAndClose(clientFD)
+                Posix.shutdownAndClose(clientFD)
             case .connected(let targetFD):
                 add(ProxyConnection(link: id, clientFD: clientFD, targetFD: targetFD, connecting: false))
             case .inProgress(let targetFD):
@@ -65,7 +66,7 @@ final class ProxyLink {
     /// Closes the listener and every connection (the hub is stopping).
     func closeAll() {
         _ = closeAllConnections()
-        close(listenerFD)
+        try? Posix.close(listenerFD)
     }
 
     private func add(_ connection: ProxyConnection) {

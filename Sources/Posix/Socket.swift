@@ -92,6 +92,19 @@ extension Posix {
         if code != 0 { throw IOError(errnoCode: code, reason: "connect") }
     }
 
+    /// Sends some prefix of `bytes` on a socket. MSG_NOSIGNAL: a peer that
+    /// went away gives EPIPE instead of killing the process with SIGPIPE.
+    public static func send(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) throws(IOError) -> IOResult<Int> {
+        try syscall(blocking: false, "send") { Glibc.send(fd, bytes.baseAddress, bytes.count, CInt(MSG_NOSIGNAL)) }
+    }
+
+    /// Shuts both directions down, then closes: the FIN goes out now even
+    /// if another thread still holds the fd in a poll() that has not woken.
+    public static func shutdownAndClose(_ fd: CInt) {
+        _ = Glibc.shutdown(fd, CInt(SHUT_RDWR))
+        try? close(fd)
+    }
+
     /// Sends small writes at once (no Nagle delay): replies and Paxos messages are latency-bound.
     public static func setNoDelay(_ fd: CInt) throws(IOError) {
         try setOption(fd, CInt(IPPROTO_TCP), TCP_NODELAY, 1, "setsockopt(TCP_NODELAY)")

@@ -1,7 +1,6 @@
 @testable import Chaos
 import Checker
 import struct Checker.Operation
-import Runtime
 import XCTest
 
 /// The pure pieces of the chaos driver: fault lists, reply classification,

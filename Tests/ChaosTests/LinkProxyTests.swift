@@ -2,7 +2,6 @@
 /// dead target, and stops cleanly. Every wait is a poll() with a deadline.
 import Glibc
 import Posix
-import Storage
 import XCTest
 @testable import Chaos
 
@@ -272,22 +271,12 @@ private final class EchoServer: @unchecked Sendable {
     }
 }
 
-private struct TestSocketError: Error { let call: String; let code: CInt }
-
 private enum TestSocket {
     /// A blocking listener on 127.0.0.1 on an ephemeral port.
     static func listen() throws -> (CInt, UInt16) {
-        let fd = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSocketError(call: "socket", code: errno) }
-        var address = ProxySocket.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && Glibc.listen(fd, 64) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else { let code = errno; close(fd); throw TestSocketError(call: "bind/listen", code: code) }
-        return (fd, UInt16(bigEndian: address.sin_port))
+        let (fd, address) = try Posix.makeLoopbackListener()
+        try Posix.setBlocking(fd)
+        return (fd, address.port)
     }
 
     /// A listener nobody accepts from: the kernel completes connections into
@@ -299,26 +288,28 @@ private enum TestSocket {
     /// A port nothing listens on: bound once to learn a free port, then closed.
     static func unusedPort() throws -> UInt16 {
         let (fd, port) = try listen()
-        close(fd)
+        try Posix.close(fd)
         return port
     }
 
     /// A blocking connect to the hub; throws when refused.
     static func connect(port: UInt16) throws -> CInt {
-        let fd = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSocketError(call: "socket", code: errno) }
-        var address = ProxySocket.loopback(port: port)
-        let rc = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        let (fd, status) = try Posix.connect(to: SocketAddress(numericHost: "127.0.0.1", port: port)!)
+        do {
+            if status == .inProgress {
+                _ = waitFor(fd, events: Int16(POLLOUT), within: 10)
+                try Posix.finishConnect(fd)
             }
+            try Posix.setBlocking(fd)
+        } catch {
+            try? Posix.close(fd)
+            throw error
         }
-        guard rc == 0 else { let code = errno; close(fd); throw TestSocketError(call: "connect", code: code) }
         return fd
     }
 
     static func setNonBlocking(_ fd: CInt) {
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        try? Posix.setNonBlocking(fd)
     }
 
     static func sendAll(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -2,7 +2,6 @@ import PaxosCore
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// Hostile or broken clients on a client port of a real 3-node cluster.

@@ -1,7 +1,6 @@
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// The order of system calls, seen by strace on all three nodes: a

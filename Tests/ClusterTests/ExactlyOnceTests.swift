@@ -1,9 +1,9 @@
+import Client
 import Glibc
 import Posix
 import Synchronization
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// `RID client-id seq INCR` retried across leader crashes applies once:

@@ -1,7 +1,6 @@
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// Three real `paxosd` processes: election, replication, kill -9 of the

@@ -1,7 +1,6 @@
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// Stock Redis clients against a real 3-node cluster, on the leader and

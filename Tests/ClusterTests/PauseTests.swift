@@ -1,7 +1,7 @@
+import Client
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// A leader frozen with SIGSTOP (a long GC pause, a stalled VM) wakes up

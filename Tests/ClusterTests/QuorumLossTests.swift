@@ -1,7 +1,7 @@
+import Client
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// Five real `paxosd` processes losing nodes one by one: a majority keeps

@@ -1,7 +1,6 @@
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// The two findings of the safety review (issue 9) that reproduced from

@@ -1,7 +1,6 @@
 import Glibc
 import Testing
 import Wire
-@testable import Runtime
 
 extension ClusterSuite {
     /// Catch-up past the leader's compacted log: a follower that missed more

@@ -1,7 +1,6 @@
 import Chaos
 import Glibc
 import Testing
-@testable import Runtime
 
 extension ClusterSuite {
     /// What `paxosd` does before it serves: refuses a bad config (exit 2) and

@@ -1,11 +1,11 @@
-import Chaos
-import Glibc
-import Runtime
-import Wire
-
 /// Fault injection and probes for the failure-scenario tests: pause and
 /// resume (SIGSTOP/SIGCONT), wipe a data directory, read INFO numbers, run
 /// the `kvctl` binary, pipeline many writes or reads on one connection.
+import Chaos
+import Client
+import Glibc
+import Wire
+
 extension TestCluster {
     /// An executable built next to this test bundle (`paxosd`, `kvctl`).
     static func productPath(_ name: String) throws -> String {

@@ -1,5 +1,4 @@
 import Glibc
-@testable import Runtime
 
 extension TestCluster {
     /// A running 3-node cluster whose leader has settled, with one follower;

@@ -1,11 +1,11 @@
-import Chaos
-import Glibc
-import Runtime
-import Wire
-
 /// N real `paxosd` processes on free loopback ports with data directories
 /// under a fresh temp directory. `stopAll()` (call it in a defer) kills
 /// every process it started; the temp directory is removed when all passed.
+import Chaos
+import Client
+import Glibc
+import Wire
+
 final class TestCluster {
     let size: Int
     let directory: String

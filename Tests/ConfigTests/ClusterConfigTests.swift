@@ -1,8 +1,9 @@
+/// The repository root, found from this file's path.
 import PaxosCore
+import Posix
 import Testing
 @testable import Config
 
-/// The repository root, found from this file's path.
 private let repoRoot: String = {
     var path = #filePath
     for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
@@ -81,7 +82,7 @@ struct ClusterConfigTests {
     @Test("config/cluster3.conf and config/cluster5.conf parse")
     func shippedConfigsParse() throws {
         for n in [3, 5] {
-            let config = try ClusterConfig.load(path: repoRoot + "/config/cluster\(n).conf", reading: readText)
+            let config = try ClusterConfig.load(path: repoRoot + "/config/cluster\(n).conf", reading: readTextFile)
             #expect(config.cluster == "demo")
             #expect(config.members == Array(1...n))
             for node in config.nodes {
@@ -126,7 +127,7 @@ struct ClusterConfigTests {
     func fileLevelErrors() {
         #expect(parseError(node1)?.description == "config/test.conf: missing required key 'cluster'")
         #expect(parseError("cluster = \"x\"\n")?.description == "config/test.conf: no [node.N] sections")
-        #expect(throws: ConfigError.self) { try ClusterConfig.load(path: "/nonexistent/x.conf", reading: readText) }
+        #expect(throws: ConfigError.self) { try ClusterConfig.load(path: "/nonexistent/x.conf", reading: readTextFile) }
     }
 
     @Test("HOST:PORT parsing")

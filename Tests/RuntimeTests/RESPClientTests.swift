@@ -1,11 +1,12 @@
+/// A tiny RESP server on an event loop on the test's thread: PING, ECHO,
+/// SLEEP (never answers), anything else `-ERR`.
+import Client
 import Glibc
 import Posix
 import Testing
 import Wire
 @testable import Runtime
 
-/// A tiny RESP server on an event loop on the test's thread: PING, ECHO,
-/// SLEEP (never answers), anything else `-ERR`.
 private func serve(_ loop: EventLoop, _ flushQueue: FlushQueue) throws -> (listener: CInt, port: UInt16) {
     let (listener, address) = try Posix.makeLoopbackListener()
     try acceptAll(listener, loop: loop, flushQueue: flushQueue) { connection in

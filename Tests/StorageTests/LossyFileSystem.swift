@@ -1,8 +1,3 @@
-import PaxosCore
-import Foundation
-import Glibc
-import Storage
-
 /// An in-memory file system that models what survives a power cut: a
 /// crash rolls every file back to its last synced bytes and every
 /// directory back to its last synced entries, and may tear the unsynced
@@ -11,6 +6,12 @@ import Storage
 /// durable once created (a simplification: the log creates them once).
 /// Each `mount()` is one incarnation: after a crash every call through an
 /// older mount fails, as a dead process does nothing more.
+import Foundation
+import Glibc
+import PaxosCore
+import Posix
+import Storage
+
 final class LossyFileSystem: @unchecked Sendable {
     final class Inode {
         var data: [UInt8] = []
@@ -91,11 +92,11 @@ final class LossyFileSystem: @unchecked Sendable {
 
     /// Counts one operation; throws EIO if it (or an earlier one) crashed.
     private func begin(_ handleEpoch: Int? = nil, _ path: String) throws {
-        if let handleEpoch, handleEpoch != epoch { throw SystemError(operation: "crashed", path: path, code: EIO) }
+        if let handleEpoch, handleEpoch != epoch { throw IOError(errnoCode: EIO, reason: "crashed \(path)") }
         if let n = operationsBeforeCrash {
             if n <= 1 {
                 crashLocked()
-                throw SystemError(operation: "crashed", path: path, code: EIO)
+                throw IOError(errnoCode: EIO, reason: "crashed \(path)")
             }
             operationsBeforeCrash = n - 1
         }
@@ -134,7 +135,7 @@ final class LossyFileSystem: @unchecked Sendable {
     fileprivate func listDirectory(_ path: String, _ mountEpoch: Int) throws -> [String] {
         try lock.withLock {
             try begin(mountEpoch, path)
-            guard let entries = directories[path] else { throw SystemError(operation: "opendir", path: path, code: ENOENT) }
+            guard let entries = directories[path] else { throw IOError(errnoCode: ENOENT, reason: "opendir \(path)") }
             return Array(entries.keys)
         }
     }
@@ -143,7 +144,7 @@ final class LossyFileSystem: @unchecked Sendable {
         try lock.withLock {
             try begin(mountEpoch, path)
             let (dir, name) = split(path)
-            guard let inode = directories[dir]?[name] else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            guard let inode = directories[dir]?[name] else { throw IOError(errnoCode: ENOENT, reason: "open \(path)") }
             return inode.data
         }
     }
@@ -152,9 +153,9 @@ final class LossyFileSystem: @unchecked Sendable {
         try lock.withLock {
             try begin(mountEpoch, path)
             let (dir, name) = split(path)
-            guard directories[dir] != nil else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            guard directories[dir] != nil else { throw IOError(errnoCode: ENOENT, reason: "open \(path)") }
             if let inode = directories[dir]![name] { return File(fs: self, inode: inode, epoch: epoch, path: path) }
-            guard create else { throw SystemError(operation: "open", path: path, code: ENOENT) }
+            guard create else { throw IOError(errnoCode: ENOENT, reason: "open \(path)") }
             let inode = Inode()
             directories[dir]![name] = inode
             return File(fs: self, inode: inode, epoch: epoch, path: path)
@@ -166,7 +167,7 @@ final class LossyFileSystem: @unchecked Sendable {
             try begin(mountEpoch, from)
             let (fromDir, fromName) = split(from)
             let (toDir, toName) = split(to)
-            guard let inode = directories[fromDir]?[fromName] else { throw SystemError(operation: "rename", path: from, code: ENOENT) }
+            guard let inode = directories[fromDir]?[fromName] else { throw IOError(errnoCode: ENOENT, reason: "rename \(from)") }
             directories[fromDir]![fromName] = nil
             directories[toDir]![toName] = inode
         }
@@ -229,7 +230,7 @@ final class LossyFileSystem: @unchecked Sendable {
                 try fs.begin(epoch, path)
                 if let code = fs.failNextSyncWith {
                     fs.failNextSyncWith = nil
-                    throw SystemError(operation: "fdatasync", path: path, code: code)
+                    throw IOError(errnoCode: code, reason: "fdatasync \(path)")
                 }
                 inode.synced = inode.data
             }
