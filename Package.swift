@@ -16,7 +16,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "PaxosCore"),
-        .target(name: "KVStore", dependencies: ["PaxosCore"]),
+        .target(name: "KVStore", dependencies: ["PaxosCore", "Wire"]),
         .target(name: "Wire", dependencies: ["PaxosCore"]),
         .target(name: "Simulator", dependencies: ["PaxosCore"]),
         .target(name: "Checker"),

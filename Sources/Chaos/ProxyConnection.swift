@@ -19,8 +19,8 @@ final class ProxyConnection {
     /// The connect to the target has not completed yet.
     private(set) var connecting: Bool
     private(set) var isClosed = false
-    private var toClient = ByteQueue()
-    private var toTarget = ByteQueue()
+    private var toClient = InputBuffer()
+    private var toTarget = InputBuffer()
 
     init(link: LinkID, clientFD: CInt, targetFD: CInt, connecting: Bool) {
         self.link = link
@@ -114,7 +114,7 @@ final class ProxyConnection {
         let socket = fd(side)
         while !isClosed && pendingCount(toward: side) > 0 {
             let outcome = withQueue(toward: side) { queue in
-                let outcome = queue.withPending { ProxySocket.send(socket, $0) }
+                let outcome = queue.withUnsafeReadableBytes { ProxySocket.send(socket, $0) }
                 if case .transferred(let n) = outcome { queue.consume(n) }
                 return outcome
             }
@@ -132,10 +132,10 @@ final class ProxyConnection {
 
     private func other(_ side: Side) -> Side { side == .client ? .target : .client }
 
-    private func pendingCount(toward side: Side) -> Int { side == .client ? toClient.count : toTarget.count }
+    private func pendingCount(toward side: Side) -> Int { side == .client ? toClient.readableBytes : toTarget.readableBytes }
 
     /// The queue of bytes waiting to be sent to `side`, in place (no copy-on-write).
-    private func withQueue<R>(toward side: Side, _ body: (inout ByteQueue) -> R) -> R {
+    private func withQueue<R>(toward side: Side, _ body: (inout InputBuffer) -> R) -> R {
         side == .client ? body(&toClient) : body(&toTarget)
     }
 }

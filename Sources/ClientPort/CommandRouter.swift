@@ -80,7 +80,7 @@ public struct CommandRouter: Sendable {
             session.isReadOnly = name == .readonly
             return .reply(.simpleString("OK"))
         case .select:
-            guard let index = parseRedisInt64(args[1]) else { throw .notInteger }
+            guard let index = RedisInteger.parse(args[1]) else { throw .notInteger }
             guard index == 0 else { throw CommandError("ERR DB index is out of range") }
             return .reply(.simpleString("OK"))
         case .reset:

@@ -9,7 +9,7 @@ extension CommandRouter {
     func hello(_ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
         var version = session.protocolVersion
         if args.count >= 2 {
-            guard let requested = parseRedisInt64(args[1]) else {
+            guard let requested = RedisInteger.parse(args[1]) else {
                 throw CommandError("ERR Protocol version is not an integer or out of range")
             }
             guard requested == 2 || requested == 3 else { throw CommandError("NOPROTO unsupported protocol version") }

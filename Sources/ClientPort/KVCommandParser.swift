@@ -1,4 +1,5 @@
 import KVStore
+import Wire
 
 /// Turns the arguments of a key-value command into a `KVCommand`. The
 /// caller has looked the name up and checked its arity. Keys and values
@@ -15,10 +16,10 @@ enum KVCommandParser {
         case .incr: return .incrBy(args[1], 1)
         case .decr: return .incrBy(args[1], -1)
         case .incrby:
-            guard let n = parseRedisInt64(args[2]) else { throw .notInteger }
+            guard let n = RedisInteger.parse(args[2]) else { throw .notInteger }
             return .incrBy(args[1], n)
         case .decrby:
-            guard let n = parseRedisInt64(args[2]) else { throw .notInteger }
+            guard let n = RedisInteger.parse(args[2]) else { throw .notInteger }
             // -Int64.min does not exist; Redis refuses it with this message.
             guard n != .min else { throw CommandError("ERR decrement would overflow") }
             return .incrBy(args[1], -n)
@@ -74,7 +75,7 @@ enum KVCommandParser {
 
     /// `SCAN cursor [MATCH pattern] [COUNT n]`; COUNT defaults to 10 as in Redis.
     private static func parseScan(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
-        guard let cursor = parseUInt64(args[1]) else { throw CommandError("ERR invalid cursor") }
+        guard let cursor = RedisInteger.parseUnsigned(args[1]) else { throw CommandError("ERR invalid cursor") }
         var match: [UInt8]?
         var count = 10
         var i = 2
@@ -85,7 +86,7 @@ enum KVCommandParser {
             if asciiEqualsIgnoringCase(option, "match") {
                 match = value
             } else if asciiEqualsIgnoringCase(option, "count") {
-                guard let n = parseRedisInt64(value) else { throw .notInteger }
+                guard let n = RedisInteger.parse(value) else { throw .notInteger }
                 guard n >= 1 else { throw .syntax }
                 count = Int(n)
             } else {
@@ -101,7 +102,7 @@ enum KVCommandParser {
     /// is returned unwrapped and routed as a plain read.
     private static func parseRID(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
         guard !args[1].isEmpty else { throw CommandError("ERR RID client id must not be empty") }
-        guard let seq = parseUInt64(args[2]), seq >= 1 else {
+        guard let seq = RedisInteger.parseUnsigned(args[2]), seq >= 1 else {
             throw CommandError("ERR RID sequence number must be an integer of at least 1")
         }
         let innerArgs = Array(args[3...])

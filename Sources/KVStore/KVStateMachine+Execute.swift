@@ -1,3 +1,4 @@
+import Wire
 // Write semantics, as Redis applies them.
 extension KVStateMachine {
     /// Runs any command but RID (which `apply` unwraps first).

@@ -1,3 +1,4 @@
+import Wire
 // Read semantics, shared by `query` and by reads that arrive through the log.
 extension KVStateMachine {
     /// Answers a read-only command (or a MULTI of them); precondition: `command.isReadOnly`.

@@ -26,7 +26,7 @@ public func syscall<T: FixedWidthInteger & Sendable>(
 }
 
 /// A blocking call: `.wouldBlock` cannot happen, so this returns the value.
-@inline(__always)
+@inline(__always) @discardableResult
 public func syscallValue<T: FixedWidthInteger & Sendable>(
     _ reason: @autoclosure () -> String, _ body: () -> T
 ) throws(IOError) -> T {

@@ -87,7 +87,7 @@ public struct RESPCommandParser: Sendable {
         }
         guard cr - queue.start <= limits.maxInlineBytes else { return .failed("too big mbulk count string") }
         guard queue.bytes[cr + 1] == 0x0A,
-              let n = parseDecimal(queue.bytes, queue.start + 1, cr),
+              let n = RedisInteger.parse(queue.bytes[queue.start + 1..<cr]),
               n <= Int64(limits.maxArguments)
         else { return .failed("invalid multibulk length") }
         queue.consume(upTo: cr + 2)
@@ -111,7 +111,7 @@ public struct RESPCommandParser: Sendable {
         }
         guard cr - queue.start <= limits.maxInlineBytes else { return .failed("too big bulk count string") }
         guard queue.bytes[cr + 1] == 0x0A,
-              let n = parseDecimal(queue.bytes, queue.start + 1, cr),
+              let n = RedisInteger.parse(queue.bytes[queue.start + 1..<cr]),
               n >= 0, n <= Int64(limits.maxBulkBytes)
         else { return .failed("invalid bulk length") }
         // Checked before a single byte of the bulk is buffered or allocated.

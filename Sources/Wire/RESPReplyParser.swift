@@ -136,7 +136,7 @@ public struct RESPReplyParser: Sendable {
         case UInt8(ascii: "+"): return .simpleString(String(decoding: body, as: UTF8.self))
         case UInt8(ascii: "-"): return .error(String(decoding: body, as: UTF8.self))
         case UInt8(ascii: ":"):
-            guard let n = parseDecimal(queue.bytes, from + 1, cr) else { throw Failure("invalid integer") }
+            guard let n = RedisInteger.parse(body) else { throw Failure("invalid integer") }
             return .integer(n)
         case UInt8(ascii: "_"):
             guard body.isEmpty else { throw Failure("invalid null") }
@@ -178,7 +178,7 @@ public struct RESPReplyParser: Sendable {
 
     /// A length in `bytes[from..<to]`: -1 (null) or 0...max.
     private func length(_ from: Int, _ to: Int, max: Int, what: String) throws(Failure) -> Int {
-        guard let n = parseDecimal(queue.bytes, from, to), n >= -1, n <= Int64(max) else {
+        guard let n = RedisInteger.parse(queue.bytes[from..<to]), n >= -1, n <= Int64(max) else {
             throw Failure("invalid \(what) length")
         }
         return Int(n)

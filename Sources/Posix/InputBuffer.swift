@@ -1,7 +1,7 @@
 import Glibc
-import Posix
 
-/// Bytes read from a socket and not yet consumed by a parser. Grows when a
+/// Bytes read from a socket and not yet consumed (a connection's input, a
+/// proxied connection's bytes not yet sent on). Grows when a
 /// read needs room, compacts (moves the unread bytes to the front) before
 /// growing, and returns to its initial size once drained after a large
 /// request, so an idle connection holds little memory (as redis trims
