@@ -3,7 +3,7 @@ import Wire
 // AUTH and the password check it shares with HELLO ... AUTH.
 extension CommandRouter {
     /// `AUTH password` or `AUTH default password` (Redis 6 ACL form; only the default user exists).
-    func auth(_ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func auth(_ args: [[UInt8]], session: ConnectionState) throws(CommandError) -> RouteDecision {
         guard args.count <= 3 else { throw .syntax }
         if args.count == 2 && password == nil {
             throw CommandError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
@@ -15,7 +15,7 @@ extension CommandRouter {
 
     /// Logs the session in, or throws WRONGPASS. With no password set, the
     /// default user accepts any password (as Redis's `nopass`).
-    func authenticate(user: [UInt8]?, password given: [UInt8], session: ClientSessionState) throws(CommandError) {
+    func authenticate(user: [UInt8]?, password given: [UInt8], session: ConnectionState) throws(CommandError) {
         let userMatches = user.map { $0 == Self.defaultUser } ?? true
         let passwordMatches = password.map { constantTimeEquals($0, given) } ?? true
         guard userMatches, passwordMatches else {

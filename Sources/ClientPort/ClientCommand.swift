@@ -2,7 +2,7 @@ import Wire
 
 // CLIENT subcommands: enough for redis-cli, redis-py and redis-benchmark.
 extension CommandRouter {
-    func client(_ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func client(_ args: [[UInt8]], session: ConnectionState) throws(CommandError) -> RouteDecision {
         let sub = args[1]
         if asciiEqualsIgnoringCase(sub, "setname") {
             guard args.count == 3 else { throw .wrongArity("client|setname") }
@@ -51,7 +51,7 @@ extension CommandRouter {
         }
     }
 
-    private func clientLine(_ session: ClientSessionState) -> [UInt8] {
+    private func clientLine(_ session: ConnectionState) -> [UInt8] {
         var line = Array("id=\(session.clientID) name=".utf8)
         line += session.name ?? []
         line += Array(" db=0 multi=\(session.multiQueue?.count ?? -1) resp=\(session.protocolVersion.rawValue)\n".utf8)

@@ -25,15 +25,15 @@ public struct CommandRouter: Sendable {
     }
 
     /// A fresh session for a new connection: it must AUTH first when a password is set.
-    public func makeSession(clientID: Int64) -> ClientSessionState {
-        ClientSessionState(requiresAuth: password != nil, clientID: clientID)
+    public func makeConnectionState(clientID: Int64) -> ConnectionState {
+        ConnectionState(requiresAuth: password != nil, clientID: clientID)
     }
 
     /// Decides what to do with one request. `args[0]` is the command name,
     /// matched ASCII case-insensitively. `info` is called only for INFO.
     /// Encode the reply with `session.protocolVersion` read *after* this
     /// returns: HELLO 3 switches it and its own reply is already RESP3.
-    public func route(_ args: [[UInt8]], session: ClientSessionState, info: () -> NodeInfo) -> RouteDecision {
+    public func route(_ args: [[UInt8]], session: ConnectionState, info: () -> NodeInfo) -> RouteDecision {
         guard !args.isEmpty else { return .reply(.error("ERR empty command")) }
         let name: CommandName
         do throws(CommandError) {
@@ -57,7 +57,7 @@ public struct CommandRouter: Sendable {
     }
 
     private func dispatch(
-        _ name: CommandName, _ args: [[UInt8]], session: ClientSessionState, info: () -> NodeInfo
+        _ name: CommandName, _ args: [[UInt8]], session: ConnectionState, info: () -> NodeInfo
     ) throws(CommandError) -> RouteDecision {
         if name.isKeyValue {
             return try decide(KVCommandParser.parse(name, args), session: session)
@@ -100,14 +100,14 @@ public struct CommandRouter: Sendable {
     }
 
     /// Checks limits, then picks write, linearizable read or local read.
-    func decide(_ command: KVCommand, session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func decide(_ command: KVCommand, session: ConnectionState) throws(CommandError) -> RouteDecision {
         if let refusal = limits.validate(command) { throw CommandError(refusal) }
         guard command.isReadOnly else { return .write(command) }
         return session.isReadOnly && command.isLocallyReadable ? .localRead(command) : .read(command)
     }
 
     /// RESET: back to a fresh connection's state, as Redis 6.2+ does.
-    private func reset(_ session: ClientSessionState) -> RouteDecision {
+    private func reset(_ session: ConnectionState) -> RouteDecision {
         session.endTransaction()
         session.isReadOnly = false
         session.protocolVersion = .resp2

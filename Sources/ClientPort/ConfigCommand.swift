@@ -17,7 +17,7 @@ extension CommandRouter {
         ("timeout", "0"),
     ]
 
-    func config(_ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func config(_ args: [[UInt8]], session: ConnectionState) throws(CommandError) -> RouteDecision {
         let sub = args[1]
         if asciiEqualsIgnoringCase(sub, "get") {
             guard args.count >= 3 else { throw .wrongArity("config|get") }

@@ -6,7 +6,7 @@ extension CommandRouter {
     /// The version HELLO reports; INFO adds "-paxoskv", HELLO stays parseable as semver.
     static let redisVersion = "7.0.0"
 
-    func hello(_ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func hello(_ args: [[UInt8]], session: ConnectionState) throws(CommandError) -> RouteDecision {
         var version = session.protocolVersion
         if args.count >= 2 {
             guard let requested = RedisInteger.parse(args[1]) else {

@@ -7,7 +7,7 @@ extension CommandRouter {
     /// The state machine already picks Redis's reply types (SET NX refused
     /// is nil, EXISTS an integer, MGET an array with nils), so this only
     /// maps them, plus the NOQUORUM/TIMEOUT outcomes of the log.
-    public func render(_ reply: ClientReply, for command: KVCommand, session: ClientSessionState) -> RESPValue {
+    public func render(_ reply: ClientReply, for command: KVCommand, session: ConnectionState) -> RESPValue {
         switch reply {
         case .result(let bytes):
             guard let decoded = try? KVReply(decoding: bytes) else {

@@ -5,7 +5,7 @@ import Wire
 // applied atomically. As in Redis, a command refused while queueing makes
 // EXEC answer EXECABORT; errors while applying are per-command replies.
 extension CommandRouter {
-    func transaction(_ name: CommandName, _ args: [[UInt8]], session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    func transaction(_ name: CommandName, _ args: [[UInt8]], session: ConnectionState) throws(CommandError) -> RouteDecision {
         switch name {
         case .multi:
             guard session.multiQueue == nil else { throw CommandError("ERR MULTI calls can not be nested") }
@@ -31,7 +31,7 @@ extension CommandRouter {
         }
     }
 
-    private func exec(_ session: ClientSessionState) throws(CommandError) -> RouteDecision {
+    private func exec(_ session: ConnectionState) throws(CommandError) -> RouteDecision {
         guard let queued = session.multiQueue else { throw CommandError("ERR EXEC without MULTI") }
         let failed = session.multiFailed
         session.endTransaction()
@@ -43,7 +43,7 @@ extension CommandRouter {
     }
 
     /// Between MULTI and EXEC: parse and check now, apply later; `+QUEUED`.
-    func enqueue(_ name: CommandName, _ args: [[UInt8]], session: ClientSessionState) -> RouteDecision {
+    func enqueue(_ name: CommandName, _ args: [[UInt8]], session: ConnectionState) -> RouteDecision {
         precondition(session.multiQueue != nil, "enqueue outside MULTI")
         do throws(CommandError) {
             guard name.isKeyValue else {

@@ -7,12 +7,12 @@ import Wire
 /// and at the exact bytes a reply encodes to.
 final class RouterHarness {
     let router: CommandRouter
-    let session: ClientSessionState
+    let session: ConnectionState
     var info = NodeInfo(nodeID: 2)
 
     init(_ router: CommandRouter = CommandRouter(), clientID: Int64 = 7) {
         self.router = router
-        self.session = router.makeSession(clientID: clientID)
+        self.session = router.makeConnectionState(clientID: clientID)
     }
 
     /// Routes a request given as text words (each word one argument).

@@ -1,3 +1,4 @@
+import ClientPort
 import KVStore
 import Wire
 
@@ -7,7 +8,7 @@ import Wire
 final class ClientHandler {
     let connection: Connection
     var parser: RESPCommandParser
-    let session: ClientRouting.Session
+    let session: ConnectionState
     /// Replies by request sequence number; nil while the request is in the core.
     /// Invariant: `replies[i]` belongs to sequence `firstSequence + i`.
     private var replies: [[UInt8]?] = []
@@ -22,7 +23,7 @@ final class ClientHandler {
     /// Reading was paused because too many requests wait in the core.
     var isPausedForPipeline = false
 
-    init(connection: Connection, limits: RESPLimits, session: ClientRouting.Session) {
+    init(connection: Connection, limits: RESPLimits, session: ConnectionState) {
         self.connection = connection
         self.parser = RESPCommandParser(limits: limits)
         self.session = session

@@ -9,7 +9,6 @@ import Wire
 /// The node's one seam to the client command layer (`ClientPort`): it
 /// builds the router from the config and the INFO snapshot from the node.
 struct ClientRouting {
-    typealias Session = ClientSessionState
     typealias Decision = RouteDecision
 
     private let router: CommandRouter
@@ -28,28 +27,29 @@ struct ClientRouting {
     }
 
     /// A session for a new connection, with a client id unique in this process.
-    mutating func makeSession() -> Session {
+    mutating func makeConnectionState() -> ConnectionState {
         lastClientID += 1
-        return router.makeSession(clientID: lastClientID)
+        return router.makeConnectionState(clientID: lastClientID)
     }
 
-    func route(_ args: [[UInt8]], session: Session, status: () -> NodeStatus) -> Decision {
-        router.route(args, session: session, info: { info(status()) })
+    func route(_ args: [[UInt8]], session: ConnectionState, info: () -> NodeInfo) -> Decision {
+        router.route(args, session: session, info: { withProcessFields(info()) })
     }
 
     /// `command` is the one the reply answers.
-    func render(_ reply: ClientReply, for command: KVCommand, session: Session) -> RESPValue {
+    func render(_ reply: ClientReply, for command: KVCommand, session: ConnectionState) -> RESPValue {
         router.render(reply, for: command, session: session)
     }
 
     /// The encoder for the session's protocol version, read after routing (HELLO 3 switches it).
-    func encoder(for session: Session) -> RESPEncoder { RESPEncoder(version: session.protocolVersion) }
+    func encoder(for session: ConnectionState) -> RESPEncoder { RESPEncoder(version: session.protocolVersion) }
 
-    private func info(_ s: NodeStatus) -> NodeInfo {
-        NodeInfo(nodeID: s.nodeID, role: s.role, leaderID: s.leaderID, ballot: s.ballot.description,
-                 commitIndex: s.commitIndex, appliedIndex: s.appliedIndex, snapshotIndex: s.snapshotIndex,
-                 walBytes: UInt64(max(0, s.walBytes)), peersUp: s.peersUp, isVoter: s.isVoter,
-                 connectedClients: s.connectedClients, uptimeSeconds: (SystemClock.monotonicMs() - startedMs) / 1_000,
-                 clusterName: clusterName, tcpPort: clientPort, processID: Int(getpid()))
+    private func withProcessFields(_ core: NodeInfo) -> NodeInfo {
+        var info = core
+        info.uptimeSeconds = (SystemClock.monotonicMs() - startedMs) / 1_000
+        info.clusterName = clusterName
+        info.tcpPort = clientPort
+        info.processID = Int(getpid())
+        return info
     }
 }

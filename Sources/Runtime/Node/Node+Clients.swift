@@ -19,7 +19,7 @@ extension Node {
         try? Posix.setNoDelay(fd)
         let connection = Connection(fd: fd, peer: address, loop: loop, flushQueue: flushQueue,
                                     maxInputBytes: respLimits.maxRequestBytes + (1 << 20))
-        let client = ClientHandler(connection: connection, limits: respLimits, session: routing.makeSession())
+        let client = ClientHandler(connection: connection, limits: respLimits, session: routing.makeConnectionState())
         let key = ObjectIdentifier(client)
         clients[key] = client
         connection.onInput = { [unowned self] _ in self.clientInput(client) }
@@ -68,7 +68,7 @@ extension Node {
     }
 
     private func run(_ args: [[UInt8]], for client: ClientHandler) {
-        switch routing.route(args, session: client.session, status: { self.status() }) {
+        switch routing.route(args, session: client.session, info: { self.info() }) {
         case .reply(let value):
             reply(value, to: client)
         case .replyAndClose(let value):

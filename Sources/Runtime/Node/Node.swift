@@ -1,3 +1,4 @@
+import ClientPort
 import Config
 import Glibc
 import KVStore
@@ -148,12 +149,13 @@ public final class Node {
         closeFinishedClients()
     }
 
-    /// What INFO shows.
-    func status() -> NodeStatus {
-        NodeStatus(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot,
-                   promised: replica.promised, commitIndex: replica.commitIndex, appliedIndex: replica.applied,
-                   snapshotIndex: replica.snapshotIndex, walBytes: wal.walBytes, peersUp: peers.peersUp,
-                   isVoter: replica.isVoter, connectedClients: clients.count)
+    /// What INFO shows of the core, the log and the connections (the
+    /// client routing adds the process's own fields).
+    func info() -> NodeInfo {
+        NodeInfo(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot.description,
+                 commitIndex: replica.commitIndex, appliedIndex: replica.applied, snapshotIndex: replica.snapshotIndex,
+                 walBytes: UInt64(max(0, wal.walBytes)), peersUp: peers.peersUp, isVoter: replica.isVoter,
+                 connectedClients: clients.count)
     }
 
     private func logStart(recovered: RecoveredState) {

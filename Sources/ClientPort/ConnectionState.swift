@@ -3,7 +3,7 @@ import Wire
 
 /// What the command layer remembers about one client connection. Owned by
 /// the connection on the event loop thread; never shared between threads.
-public final class ClientSessionState {
+public final class ConnectionState {
     /// `.resp2` until `HELLO 3`; the daemon encodes every reply in this version.
     public var protocolVersion: RESPVersion = .resp2
     /// False until AUTH succeeds when the cluster sets a password.
