@@ -77,24 +77,26 @@ public func readTextFile(_ path: String) throws(IOError) -> String {
 }
 
 extension Posix {
-    /// The whole file's bytes, as long as `fstat` says it is (a file that
-    /// shrinks while read gives what is left).
+    /// The whole file's bytes, read to end of file (so `/proc` files and
+    /// pipes work too); sized from `fstat` so a regular file is read into
+    /// one buffer without growing it.
     public static func readFile(_ path: String) throws(IOError) -> [UInt8] {
         let fd = try syscallValue("open \(path)") { open(path, O_RDONLY | O_CLOEXEC) }
         defer { try? close(fd) }
         var info = stat()
-        _ = try syscallValue("fstat \(path)") { fstat(fd, &info) }
-        let length = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: length)
+        try syscallValue("fstat \(path)") { fstat(fd, &info) }
+        // One byte more than the size, so the read that sees EOF needs no room.
+        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size) + 1, 4_096))
         var done = 0
-        while done < length {
+        while true {
+            if done == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
             let n = try syscallValue("read \(path)") {
-                bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, length - done) }
+                bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, $0.count - done) }
             }
-            if n == 0 { break }  // the file shrank under us
+            if n == 0 { break }
             done += n
         }
-        if done < length { bytes.removeLast(length - done) }
+        bytes.removeLast(bytes.count - done)
         return bytes
     }
 }

@@ -1,32 +1,33 @@
-import Glibc
-
 /// A blocking loopback TCP socket for sending bytes no well-behaved client
 /// would, and reading whatever comes back until the server hangs up.
+import Glibc
+import Posix
+
 final class RawSocket {
     private let fd: CInt
 
     init(port: UInt16, timeoutSeconds: Int = 2) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw HarnessError("socket: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard rc == 0 else {
-            close(fd)
-            throw HarnessError("connect 127.0.0.1:\(port): errno \(errno)")
+        let (fd, status) = try Posix.connect(to: SocketAddress(numericHost: "127.0.0.1", port: port)!)
+        self.fd = fd
+        do {
+            if status == .inProgress {
+                var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&ready, 1, CInt(timeoutSeconds * 1_000))
+                try Posix.finishConnect(fd)
+            }
+            try Posix.setBlocking(fd)
+        } catch {
+            try? Posix.close(fd)
+            throw HarnessError("connect 127.0.0.1:\(port): \(error)")
         }
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { close(fd) }
+    deinit { try? Posix.close(fd) }
 
     func send(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        _ = bytes.withUnsafeBytes { try? Posix.send(fd, $0) }
     }
 
     func send(_ text: String) { send(Array(text.utf8)) }

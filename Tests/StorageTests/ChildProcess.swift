@@ -1,8 +1,9 @@
-import Foundation
-import Glibc
-
 /// Held from pipe() to posix_spawn, so no child inherits another test's pipe
 /// before it is marked close-on-exec (Glibc does not export pipe2).
+import Foundation
+import Glibc
+import Posix
+
 private let spawnLock = NSLock()
 
 /// A spawned process whose stdout and stderr arrive on a pipe. `kill()`
@@ -99,11 +100,7 @@ struct SystemErrorText: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-func monotonicNow() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
+func monotonicNow() -> UInt64 { SystemClock.monotonicNs() }
 
 /// The storage-bench executable built next to this test bundle.
 func storageBenchPath() -> String? {
