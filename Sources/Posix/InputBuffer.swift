@@ -59,10 +59,15 @@ public struct InputBuffer {
         bytes.withUnsafeBytes { append($0) }
     }
 
+    /// How many bytes the last `read(from:)` offered the kernel: a read
+    /// that returned fewer emptied the socket.
+    public private(set) var lastReadRoom = 0
+
     /// One read(2) into free space at the tail; `.processed(0)` is end of file.
     public mutating func read(from fd: CInt) throws(IOError) -> IOResult<Int> {
         reserveTail(Self.minimumReadBytes)
         let start = writeIndex
+        lastReadRoom = storage.count - start
         let result = try storage.withMutableBytes { (all) throws(IOError) in
             try Posix.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: all[start...]))
         }

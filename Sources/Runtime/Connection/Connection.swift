@@ -154,8 +154,8 @@ public final class Connection {
         if state == .open, !output.isEmpty { flush() }
     }
 
-    /// Reads until the socket is empty, bounded per event so one busy
-    /// connection cannot starve the others.
+    /// Reads until the socket is empty (a short read, or EAGAIN), bounded
+    /// per event so one busy connection cannot starve the others.
     private func readAvailable() {
         var budget = 16
         var sawEOF = false
@@ -175,6 +175,9 @@ public final class Connection {
                 break
             }
             gotBytes = true
+            // A short read emptied the socket: another read would only say
+            // EAGAIN (epoll is level-triggered, so later bytes still wake us).
+            if n < input.lastReadRoom { break }
         }
         if gotBytes { onInput?(self) }
         if sawEOF {
