@@ -37,6 +37,8 @@ public final class Connection {
 
     private unowned let loop: EventLoop
     private let flushQueue: FlushQueue?
+    /// Flushed before the others in each turn (peer links).
+    private let flushesFirst: Bool
     /// Set by `pauseReading()`; backpressure from `output` pauses reading too.
     private var isReadingPausedByOwner = false
     /// Set when `output` reaches its high-water mark, cleared below its
@@ -46,13 +48,14 @@ public final class Connection {
 
     /// Wraps a connected (or connecting) non-blocking fd; it takes ownership
     /// and closes it in `close()`. Call `start()` to begin.
-    public init(fd: CInt, peer: SocketAddress?, loop: EventLoop, flushQueue: FlushQueue? = nil,
+    public init(fd: CInt, peer: SocketAddress?, loop: EventLoop, flushQueue: FlushQueue? = nil, flushesFirst: Bool = false,
                 isConnecting: Bool = false, outputHighWaterBytes: Int = 4 << 20, maxInputBytes: Int = 64 << 20) {
         precondition(fd >= 0)
         self.fd = fd
         self.peer = peer
         self.loop = loop
         self.flushQueue = flushQueue
+        self.flushesFirst = flushesFirst
         self.state = isConnecting ? .connecting : .open
         self.output = OutputBuffer(highWaterBytes: outputHighWaterBytes)
         self.maxInputBytes = maxInputBytes
@@ -83,7 +86,7 @@ public final class Connection {
         }
         if let flushQueue, !isFlushScheduled, state == .open {
             isFlushScheduled = true
-            flushQueue.schedule(self)
+            flushQueue.schedule(self, first: flushesFirst)
         }
     }
 

@@ -55,14 +55,20 @@ public struct OutputBuffer {
     public mutating func flush(to fd: CInt) throws(IOError) -> Bool {
         while pendingBytes > 0 {
             let count = min(chunks.count - head, Self.maxIOVecs)
-            var iovecs = [iovec](repeating: iovec(), count: count)
-            for i in 0..<count {
-                let chunk = chunks[head + i]
-                let skip = i == 0 ? headOffset : 0
-                iovecs[i] = iovec(iov_base: chunk.base.advanced(by: skip), iov_len: chunk.count - skip)
+            // The iovecs live on the stack: no allocation per flush.
+            let outcome = withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { iovecs -> Result<IOResult<Int>, IOError> in
+                for i in 0..<count {
+                    let chunk = chunks[head + i]
+                    let skip = i == 0 ? headOffset : 0
+                    iovecs.initializeElement(at: i, to: iovec(iov_base: chunk.base.advanced(by: skip), iov_len: chunk.count - skip))
+                }
+                do throws(IOError) {
+                    return .success(try Posix.writev(fd, UnsafeBufferPointer(iovecs)))
+                } catch {
+                    return .failure(error)
+                }
             }
-            let result = try iovecs.withUnsafeBufferPointer { (v) throws(IOError) -> IOResult<Int> in try Posix.writev(fd, v) }
-            guard case .processed(let written) = result else { return false }
+            guard case .processed(let written) = try outcome.get() else { return false }
             consume(written)
         }
         return true

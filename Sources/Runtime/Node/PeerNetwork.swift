@@ -252,7 +252,7 @@ final class PeerNetwork {
         // No read backpressure between peers: two nodes that both stopped
         // reading while their outputs were full would deadlock. The send
         // queue bound (PeerChannel.maxQueuedBytes) drops the connection instead.
-        Connection(fd: fd, peer: peer, loop: loop, flushQueue: flushQueue, isConnecting: isConnecting,
+        Connection(fd: fd, peer: peer, loop: loop, flushQueue: flushQueue, flushesFirst: true, isConnecting: isConnecting,
                    outputHighWaterBytes: 1 << 40, maxInputBytes: 64 << 20)
     }
 }
