@@ -22,6 +22,18 @@ extension CommandRouter {
         }
     }
 
+    /// The RESP bytes of `reply` in the session's protocol version. `+OK`,
+    /// the answer of most writes, is one shared array: no decoding, no
+    /// rendering, no allocation.
+    public func encodedReply(_ reply: ClientReply, for command: KVCommand, session: ConnectionState) -> [UInt8] {
+        if case .result(let bytes) = reply, bytes == KVReply.okEncoded { return Self.okReply }
+        var out: [UInt8] = []
+        RESPEncoder(version: session.protocolVersion).append(render(reply, for: command, session: session), to: &out)
+        return out
+    }
+
+    static let okReply: [UInt8] = Array("+OK\r\n".utf8)
+
     /// A state-machine reply as RESP; nil is `$-1` in RESP2 and `_` in RESP3.
     static func respValue(_ reply: KVReply, version: RESPVersion) -> RESPValue {
         switch reply {

@@ -12,6 +12,10 @@ extension KVReply {
     /// produce (3 levels of arrays); the bound stops hostile recursion.
     static let depthMax = 8
 
+    /// `.ok` encoded: most writes answer exactly this, so callers compare
+    /// against it instead of decoding.
+    public static let okEncoded: [UInt8] = [ReplyTag.ok.rawValue]
+
     /// The reply's binary encoding.
     public func encoded() -> [UInt8] {
         var w = ByteWriter(capacity: 16)

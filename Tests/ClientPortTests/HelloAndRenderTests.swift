@@ -56,6 +56,25 @@ struct HelloAndRenderTests {
         #expect(h.rendered(.integer(2), for: .exists([b("a")])) == ":2\r\n")
     }
 
+    @Test("the node's reply bytes (with the shared +OK) equal rendering then encoding, in RESP2 and RESP3")
+    func shortcutMatchesGeneralPath() {
+        let h = RouterHarness()
+        let set = KVCommand.set(b("k"), b("v"), condition: .none)
+        let replies: [ClientReply] = [
+            .result(KVReply.ok.encoded()), .result(KVReply.nil.encoded()), .result(KVReply.integer(-7).encoded()),
+            .result(KVReply.bulk(b("v")).encoded()), .result(KVReply.error(code: "ERR", message: "x").encoded()),
+            .noQuorum("no majority"), .timeout("outcome unknown"),
+        ]
+        for version in ["2", "3"] {
+            _ = h.send("HELLO", version)
+            for reply in replies {
+                let bytes = h.router.encodedReply(reply, for: set, session: h.session)
+                #expect(String(decoding: bytes, as: UTF8.self) == h.renderedWithoutShortcut(reply, for: set), "\(reply) in RESP\(version)")
+            }
+        }
+        #expect(h.router.encodedReply(.result(KVReply.ok.encoded()), for: set, session: h.session) == Array("+OK\r\n".utf8))
+    }
+
     @Test("each reply type renders as Redis sends it")
     func replyTypes() {
         let h = RouterHarness()

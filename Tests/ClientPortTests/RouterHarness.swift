@@ -31,8 +31,14 @@ final class RouterHarness {
     }
 
     /// The reply a state machine result renders to, encoded in the session's version.
+    /// The bytes the node sends for `reply` (`encodedReply`, with its `+OK` shortcut).
     func rendered(_ reply: KVReply, for command: KVCommand) -> String {
-        wire(router.render(.result(reply.encoded()), for: command, session: session), session.protocolVersion)
+        String(decoding: router.encodedReply(.result(reply.encoded()), for: command, session: session), as: UTF8.self)
+    }
+
+    /// The same through the general path: render to a RESPValue, then encode.
+    func renderedWithoutShortcut(_ reply: ClientReply, for command: KVCommand) -> String {
+        wire(router.render(reply, for: command, session: session), session.protocolVersion)
     }
 }
 

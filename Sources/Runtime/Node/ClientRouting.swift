@@ -41,6 +41,11 @@ struct ClientRouting {
         router.render(reply, for: command, session: session)
     }
 
+    /// `reply` as RESP bytes for the session (`+OK` without rendering).
+    func encodedReply(_ reply: ClientReply, for command: KVCommand, session: ConnectionState) -> [UInt8] {
+        router.encodedReply(reply, for: command, session: session)
+    }
+
     /// The encoder for the session's protocol version, read after routing (HELLO 3 switches it).
     func encoder(for session: ConnectionState) -> RESPEncoder { RESPEncoder(version: session.protocolVersion) }
 

@@ -50,10 +50,7 @@ extension Node {
         }
         let client = target.client
         guard client.isOpen else { return }
-        let value = routing.render(reply, for: target.command, session: client.session)
-        var bytes: [UInt8] = []
-        routing.encoder(for: client.session).append(value, to: &bytes)
-        client.fill(target.sequence, with: bytes)
+        client.fill(target.sequence, with: routing.encodedReply(reply, for: target.command, session: client.session))
         if target.isWrite { client.writesInCore -= 1 }
         if client.isPausedForPipeline || client.isClosing || client.heldRead != nil {
             attention[ObjectIdentifier(client)] = client
