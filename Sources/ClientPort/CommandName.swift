@@ -40,18 +40,32 @@ enum CommandName: String, CaseIterable, Sendable {
         }
     }
 
-    /// Lowercase name bytes to command. A dictionary keyed by bytes keeps
-    /// lookup free of `String` decoding on the hot path.
-    private static let table: [[UInt8]: CommandName] = Dictionary(
-        uniqueKeysWithValues: allCases.map { (Array($0.rawValue.utf8), $0) })
-
-    /// Longest name in the table: anything longer is unknown without lowercasing it.
-    private static let nameBytesMax = allCases.map(\.rawValue.utf8.count).max() ?? 0
+    /// Lowercase names packed into integers, to command: lookup neither
+    /// decodes a `String` nor allocates on the hot path.
+    private static let table: [PackedName: CommandName] = Dictionary(
+        uniqueKeysWithValues: allCases.map { (PackedName(Array($0.rawValue.utf8))!, $0) })
 
     /// The command named by `bytes`, ASCII case-insensitively; nil when unknown.
     init?(_ bytes: [UInt8]) {
-        guard bytes.count <= Self.nameBytesMax else { return nil }
-        guard let name = Self.table[asciiLowercased(bytes)] else { return nil }
+        guard let packed = PackedName(bytes), let name = Self.table[packed] else { return nil }
         self = name
+    }
+}
+
+/// Up to 16 bytes of a command name, ASCII-lowercased, in two integers plus
+/// the length (so a name with trailing NUL bytes is not another name).
+private struct PackedName: Hashable {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    let count: Int
+
+    /// Nil for more than 16 bytes: no command has so long a name.
+    init?(_ bytes: [UInt8]) {
+        guard bytes.count <= 16 else { return nil }
+        count = bytes.count
+        for (i, b) in bytes.enumerated() {
+            let folded = UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            if i < 8 { low |= folded << (8 * UInt64(i)) } else { high |= folded << (8 * UInt64(i - 8)) }
+        }
     }
 }
