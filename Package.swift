@@ -15,9 +15,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "CCRC32C", path: "Sources/CCRC32C"),
         .target(name: "PaxosCore"),
         .target(name: "KVStore", dependencies: ["PaxosCore", "Wire"]),
-        .target(name: "Wire", dependencies: ["PaxosCore"]),
+        .target(name: "Wire", dependencies: ["PaxosCore", "CCRC32C"]),
         .target(name: "Simulator", dependencies: ["PaxosCore"]),
         .target(name: "Checker"),
         // The operating system, once: syscalls and errno errors, clock,

@@ -27,6 +27,20 @@ struct FrameTests {
         }
     }
 
+    @Test("the CPU's CRC-32C equals the table version at every length and alignment")
+    func crcHardwareMatchesSoftware() {
+        #expect(CRC32C.softwareChecksum(b("123456789")) == 0xE306_9283)
+        var rng = SeededRandom(seed: 2)
+        let data = rng.bytes(300)
+        for start in 0..<9 {
+            for end in stride(from: start, through: data.count, by: 7) {
+                let piece = Array(data[start..<end])
+                #expect(CRC32C.checksum(piece, continuing: 0x1234_5678) == CRC32C.softwareChecksum(piece, continuing: 0x1234_5678))
+            }
+        }
+        print("CRC-32C: \(CRC32C.isHardware ? "SSE4.2 instruction" : "table")")
+    }
+
     @Test("frames round-trip through every chunking")
     func roundTrip() {
         var rng = SeededRandom(seed: 2)
