@@ -26,10 +26,18 @@ extension Node {
         return RequestID(origin: me.id, serial: nextSerial)
     }
 
+    /// Hands the turn's records to the WAL (see `recordsThisTurn`).
+    func appendRecordsOfTurn() {
+        guard !recordsThisTurn.isEmpty else { return }
+        wal.append(recordsThisTurn)
+        recordsThisTurn.removeAll(keepingCapacity: true)
+    }
+
     private func execute(_ output: Output) {
-        // Appending is cheap; the core already holds back every message
-        // that needs these records durable.
-        wal.append(output.persist)
+        // Deferring the append to the end of the turn is safe: the core holds
+        // back every message that needs these records durable, and the WAL
+        // counts durability in append order, which this keeps.
+        recordsThisTurn.append(contentsOf: output.persist)
         var undelivered: [Envelope] = []
         for envelope in output.messages where !peers.send(envelope) {
             if envelope.message.isClientHandOff { undelivered.append(envelope) }

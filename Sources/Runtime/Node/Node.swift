@@ -36,6 +36,10 @@ public final class Node {
     var attention: [ObjectIdentifier: ClientHandler] = [:]
     /// Serials never repeat across restarts: each incarnation starts at its wall-clock ms × 10^6.
     var nextSerial: UInt64
+    /// Records the core asked to persist during this loop turn, handed to
+    /// the WAL together in `beforeSleep`: one wake-up of the sync thread and
+    /// one group commit per turn, not one per message that arrived.
+    var recordsThisTurn: [Record] = []
     var tickTimer: TimerID?
     var signals: SignalSource?
     var isStopping = false
@@ -138,6 +142,7 @@ public final class Node {
         peers.stop()
         signals?.close()
         if loop.interest(of: wal.completionFD) != nil { try? loop.unregister(wal.completionFD) }
+        appendRecordsOfTurn()
         wal.close()
         dataDirectory.close()
         log.info("stopped", ["applied": replica.applied, "durable_records": wal.durableCount])
@@ -145,6 +150,7 @@ public final class Node {
 
     private func beforeSleep() {
         serviceClients()
+        appendRecordsOfTurn()
         flushQueue.flushAll()
         closeFinishedClients()
     }
