@@ -127,6 +127,7 @@ extension Replica {
         persist(.promise(b))
         acceptor.promiseRecordCount = outbox.recordsEmitted
         acceptor.hasHistory = true
+        precondition(promised == b, "the promise raised to its ballot")
     }
 
     /// A message from the leader of ballot `b`: follow it.
@@ -140,5 +141,6 @@ extension Replica {
         acceptor.leaderHeard = (b, Timeout(config.electionTimeoutMs, startingAt: nowMs))
         election.state = .idle
         dispatchWaiting()
+        precondition(leaderID == from || role != .follower, "following other than the leader heard")
     }
 }

@@ -100,6 +100,7 @@ extension Replica {
 
     /// A hand-off that never left this node is as good as refused.
     mutating func undeliverable(_ envelope: Envelope) {
+        precondition(envelope.to != config.id, "a message to ourselves undelivered")
         switch envelope.message {
         case .forward(let request): onForwardRejected(from: envelope.to, request.id)
         case .readIndex(let id): onReadIndexReply(from: envelope.to, id, index: nil)
@@ -108,6 +109,7 @@ extension Replica {
     }
 
     mutating func onForwardRejected(from: NodeID, _ id: RequestID) {
+        precondition(id.origin == config.id, "a rejection of a forward not ours")
         // Only the node we handed it to can take it back (a duplicate of an
         // older rejection must not undo a later hand-off or a local proposal).
         guard var p = clients.pending[id], case .write = p.kind, p.isHandedOff, p.handedTo == from else { return }
@@ -139,5 +141,6 @@ extension Replica {
             clients.pending[id] = nil
             outbox.out.replies.append((id, reply))
         }
+        assert(clients.pending.values.allSatisfy { !$0.deadline.hasExpired(at: nowMs) }, "a request past its deadline left pending")
     }
 }

@@ -106,5 +106,6 @@ extension Replica {
         if applied > snapshotIndex { takeSnapshot() }
         election.floorHeard = [:]
         outbox.out.events.append(.becameVoter)
+        precondition(promised >= b, "a voter below the ballot that admitted it")
     }
 }

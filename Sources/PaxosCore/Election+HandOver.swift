@@ -23,6 +23,7 @@ extension Replica {
             election.statusDue.start(at: nowMs)
             broadcast(.status(farewell), includingSelf: false)
         }
+        precondition(role == .follower && election.isLeaving, "handed over but still standing")
     }
 
     /// The leader we follow is leaving and chose us: stand at once.

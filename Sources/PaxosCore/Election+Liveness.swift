@@ -14,6 +14,7 @@ extension Replica {
     }
 
     mutating func onStatus(from: NodeID, _ status: Status) {
+        precondition(from != config.id, "a status from ourselves")
         election.heard(status, from: from)
         leaderStatusHeard(from: from, status)
         if status.hears.contains(config.id) { election.hearsUs[from] = contact(at: nowMs) }

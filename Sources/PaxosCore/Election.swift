@@ -99,6 +99,7 @@ extension Replica {
             becomeCoordinator()
             return
         }
+        precondition(higher.allSatisfy { $0 > config.id }, "bullying a lower node")
         for node in higher { send(.election, to: node) }
         election.state = .awaitingAlive(Timeout(CoreLimits.aliveWaitMs(config), startingAt: nowMs))
     }

@@ -8,6 +8,7 @@ extension Replica {
         reads.heartbeatAcks[config.id] = reads.heartbeatSeq
         reads.heartbeatDue.start(at: nowMs)
         reads.roundRequested = false
+        precondition(reads.heartbeatAcks[config.id] == reads.heartbeatSeq, "a round we did not acknowledge ourselves")
         broadcast(.heartbeat(ballot: ballot, commit: proposer.ownCommit, seq: reads.heartbeatSeq), includingSelf: false)
         confirmReads()
     }
@@ -33,6 +34,7 @@ extension Replica {
 
     mutating func onHeartbeatAck(from: NodeID, ballot b: Ballot, seq: UInt64) {
         guard role == .leader, b == ballot else { return }
+        precondition(from != config.id, "a heartbeat ack from ourselves")
         reads.heartbeatAcks[from] = max(reads.heartbeatAcks[from] ?? 0, seq)
         confirmReads()
         if reads.roundRequested, confirmedSeq >= reads.heartbeatSeq { sendHeartbeat() }

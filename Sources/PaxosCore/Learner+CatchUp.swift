@@ -76,6 +76,7 @@ extension Replica {
             outbox.out.events.append(.dropped(from: from, reason: "snapshot does not decode: \(error)"))
             return
         }
+        precondition(index > snapshotIndex, "installing a snapshot we already have")
         learner.applied = index
         acceptor.compact(through: index, data: data)
         if commitIndex < index { learner.commitIndex = index }

@@ -65,6 +65,7 @@ extension Replica {
     mutating func raiseCommit(to index: Slot) {
         if index > commitIndex { learner.commitIndex = index }
         applyChosen()
+        precondition(commitIndex >= index, "the commit point not raised")
     }
 
     /// Applies chosen slots in order while their values are known.
@@ -76,6 +77,7 @@ extension Replica {
         answerReads()
         maybeFinishCatchUp()
         maybeFetch()
+        precondition(applied <= commitIndex, "applied beyond the commit point")
     }
 
     mutating func applyOne(slot: Slot, _ value: Value) {
@@ -106,5 +108,6 @@ extension Replica {
         acceptor.compact(through: applied, data: stateMachine.snapshot())
         persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: acceptor.snapshotData!))
         outbox.out.events.append(.snapshotTaken(index: applied))
+        precondition(snapshotIndex == applied, "a snapshot not at what we applied")
     }
 }

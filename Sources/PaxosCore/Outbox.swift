@@ -60,6 +60,7 @@ extension Replica {
     /// Sends once the first `needs` records (default: all emitted so far) are durable.
     mutating func sendAfterPersist(_ message: Message, to node: NodeID, needs: UInt64? = nil) {
         let needed = needs ?? outbox.recordsEmitted
+        precondition(needed <= outbox.recordsEmitted, "a message waiting for records never asked for")
         if needed <= outbox.recordsDurable || defects.acksBeforePersist {
             send(message, to: node)
         } else {

@@ -22,6 +22,7 @@ extension Replica {
         } else {
             propose(slot: proposer.nextSlot, .noop)
         }
+        precondition(!proposer.proposals.isEmpty, "a leader with no first round")
         proposer.readyIndex = proposer.nextSlot - 1
         precondition(proposer.readyIndex > applied, "a first round that proposes nothing")
         outbox.out.events.append(.becameLeader(ballot, readyIndex: proposer.readyIndex))
@@ -34,6 +35,7 @@ extension Replica {
         precondition(role == .leader, "only a leader proposes")
         precondition(slot > applied, "proposing into an applied slot")
         precondition(proposer.proposals[slot] == nil, "two proposals for one slot in one ballot")
+        precondition(slot == proposer.nextSlot, "proposals go in slot order, without holes")
         proposer.proposals[slot] = Proposal(value: value, retransmit: Timeout(retransmitMs, startingAt: nowMs))
         proposer.nextSlot = max(proposer.nextSlot, slot + 1)
         let me = config.id
@@ -48,6 +50,7 @@ extension Replica {
 
     mutating func onAccepted(from: NodeID, ballot b: Ballot, slot: Slot) {
         guard role == .leader, b == ballot, var p = proposer.proposals[slot] else { return }
+        precondition(config.members.contains(from), "an ack from a non-member")
         p.acks.insert(from)
         guard p.acks.count >= config.majority else {
             proposer.proposals[slot] = p
@@ -71,6 +74,7 @@ extension Replica {
         precondition(role == .leader, "only a leader advertises its own commit point")
         while proposer.ownCommit < applied || acceptor.log[proposer.ownCommit + 1]?.chosen != nil { proposer.ownCommit += 1 }
         raiseCommit(to: proposer.ownCommit)
+        precondition(proposer.ownCommit >= applied, "advertising less than we applied")
     }
 
     /// Messages get lost: re-send accepts that have waited two heartbeats
@@ -133,5 +137,6 @@ extension Replica {
         }
         proposer.queuedWrites = []
         refuseUnconfirmedReads()
+        precondition(role == .follower && proposer.proposals.isEmpty && proposer.phase1 == nil, "stepped down with a role's state left")
     }
 }

@@ -115,6 +115,7 @@ extension Replica {
 
     mutating func onPromise(from: NodeID, ballot b: Ballot, snapshotIndex snap: Slot, accepted: [SlotEntry]) {
         guard role == .candidate, b == ballot, var p = proposer.phase1, p.catchUpTo == nil else { return }
+        precondition(promised == b, "a candidate counting promises of a ballot it does not hold")
         p.promises[from] = (snap, accepted)
         proposer.phase1 = p
         guard p.promises.count >= config.majority else { return }
@@ -124,6 +125,8 @@ extension Replica {
         if highestSnapshot > applied {
             proposer.phase1?.catchUpTo = highestSnapshot
             let source = p.promises.keys.sorted().first { p.promises[$0]!.snapshotIndex == highestSnapshot }!
+            // Our own snapshot is at most `applied`, so the source is a peer.
+            precondition(source != config.id, "catching up from ourselves")
             learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
             send(.fetch(fromSlot: applied + 1), to: source)
             return
@@ -148,6 +151,7 @@ extension Replica {
             }
         }
         let through = max(applied, best.keys.max() ?? 0)
+        precondition(best.keys.allSatisfy { $0 > applied }, "re-proposing into an applied slot")
         // Slots known chosen beyond every slot our quorum reported were chosen
         // at a higher ballot (below ours the quorum would have reported them):
         // our promises are stale (a delayed promise can complete a phase 1

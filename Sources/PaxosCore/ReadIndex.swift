@@ -48,6 +48,7 @@ extension Replica {
     mutating func leaderRead(_ id: RequestID, origin: NodeID) {
         precondition(proposer.isLeading, "read index outside leadership")
         let index = max(commitIndex, proposer.readyIndex)
+        precondition(index >= applied, "a read index below what we applied")
         if defects.readsStale {
             // The defect: no round, no waiting for the first round; answer what we have.
             finishConfirmedRead(ReadWait(id: id, origin: origin, needSeq: 0, index: applied))
@@ -66,6 +67,7 @@ extension Replica {
             if w.needSeq <= confirmed { finishConfirmedRead(w) } else { waiting.append(w) }
         }
         reads.waits = waiting
+        precondition(reads.waits.allSatisfy { $0.needSeq > confirmed }, "a confirmed read left waiting")
     }
 
     mutating func finishConfirmedRead(_ w: ReadWait) {
@@ -80,6 +82,7 @@ extension Replica {
     }
 
     mutating func onReadIndex(from: NodeID, _ id: RequestID) {
+        precondition(id.origin == from && from != config.id, "a read index not from its origin")
         if proposer.isLeading {
             leaderRead(id, origin: from)
         } else {
@@ -88,6 +91,7 @@ extension Replica {
     }
 
     mutating func onReadIndexReply(from: NodeID, _ id: RequestID, index: Slot?) {
+        precondition(id.origin == config.id, "a read index reply for a read not ours")
         guard var p = clients.pending[id], case .read = p.kind, p.readIndex == nil, p.isHandedOff else { return }
         if let index {
             p.readIndex = index
@@ -130,5 +134,6 @@ extension Replica {
             }
         }
         reads.waits = []
+        precondition(reads.waits.isEmpty, "reads left waiting for a round")
     }
 }

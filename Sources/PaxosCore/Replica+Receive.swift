@@ -11,6 +11,7 @@ extension Replica {
             if message.answersUs { election.hearsUs[from] = contact(at: nowMs) }
             if !acceptor.isVoter { noteFloor(from: from, message) }
         }
+        precondition(from == config.id || config.peers.contains(from), "a message from a non-member got through")
         if let b = message.ballot { proposer.maxSeenRound = max(proposer.maxSeenRound, b.round) }
         switch message {
         case .status(let status): onStatus(from: from, status)

@@ -27,5 +27,6 @@ extension Replica {
         if highestOwnRound > 0 { defects.noteLastBallot(Ballot(round: highestOwnRound, node: config.id)) }
         acceptor.hasHistory = recovered.promised > .zero || !recovered.accepted.isEmpty || recovered.snapshotIndex > 0
         acceptor.isVoter = recovered.mayVote || config.members.count == 1
+        precondition(applied == snapshotIndex && commitIndex == snapshotIndex, "a restart starts from the snapshot")
     }
 }

@@ -136,5 +136,8 @@ public struct Replica<SM: StateMachine> {
         precondition(role != .leader || proposer.nextSlot > commitIndex, "a leader with no slot above the commit point")
         precondition(role != .leader || leaderID == config.id, "a leader that follows another")
         precondition(role != .follower || reads.waits.isEmpty, "a follower holding reads for a round")
+        // So our own queued writes are bounded by `pending`: each is one of them, not yet handed off.
+        assert(proposer.queuedWrites.allSatisfy { $0.id.origin != config.id || clients.pending[$0.id]?.isHandedOff == false },
+               "a queued write of ours not pending here")
     }
 }
