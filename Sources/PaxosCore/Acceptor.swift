@@ -82,15 +82,23 @@ extension Replica {
         sendAfterPersist(.promise(ballot: b, snapshotIndex: snapshotIndex, accepted: entries), to: from)
     }
 
-    mutating func onAccept(from: NodeID, ballot b: Ballot, slot: Slot, value: Value, commit: Slot) {
+    /// A leader's accept or heartbeat: a learner only follows it and catches
+    /// up (rule 9), and a ballot below our promise is rejected. True when
+    /// the acceptor goes on to handle it.
+    mutating func takesLeaderMessage(from: NodeID, ballot b: Ballot, commit: Slot) -> Bool {
         guard acceptor.isVoter else {
             learnerHeardLeader(ballot: b, from: from, commit: commit)
-            return
+            return false
         }
         if b < promised {
             send(.reject(ballot: b, promised: promised), to: from)
-            return
+            return false
         }
+        return true
+    }
+
+    mutating func onAccept(from: NodeID, ballot b: Ballot, slot: Slot, value: Value, commit: Slot) {
+        guard takesLeaderMessage(from: from, ballot: b, commit: commit) else { return }
         if b > promised, slot <= applied { raisePromise(to: b) }
         noteLeader(ballot: b, from: from)
         if slot > applied {
@@ -138,7 +146,7 @@ extension Replica {
         if leaderID != from { outbox.out.events.append(.followingLeader(from)) }
         election.leaderID = from
         election.leaderContact.start(at: nowMs)
-        acceptor.leaderHeard = (b, Timeout(config.electionTimeoutMs, startingAt: nowMs))
+        acceptor.leaderHeard = (b, contact(at: nowMs))
         election.state = .idle
         dispatchWaiting()
         precondition(leaderID == from || role != .follower, "following other than the leader heard")

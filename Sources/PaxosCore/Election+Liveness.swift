@@ -73,9 +73,8 @@ extension Replica {
     /// they could only join through a later phase 1, and the leader it
     /// elected would be bullied away as soon as a higher node joined.
     var isWaitingForFreshPeers: Bool {
-        guard !acceptor.hasHistory, let started = startedMs,
-              !Timeout(CoreLimits.freshPeerWaitElectionTimeouts * config.electionTimeoutMs, startingAt: started).hasExpired(at: nowMs)
-        else { return false }
+        guard !acceptor.hasHistory, startedMs != nil,
+              !hasRun(forMs: CoreLimits.freshPeerWaitElectionTimeouts * config.electionTimeoutMs) else { return false }
         return config.peers.contains { isHeardRecently($0) && election.peers[$0]?.isVoter == false && election.peers[$0]?.hasHistory == false }
     }
 }

@@ -81,8 +81,7 @@ extension Replica {
         case .idle where role == .follower:
             if !isLeaderFresh {
                 startElection()
-            } else if leaderID != 0, leaderID < config.id, isEligible,
-                      let started = startedMs, Timeout(config.electionTimeoutMs, startingAt: started).hasExpired(at: nowMs) {
+            } else if leaderID != 0, leaderID < config.id, isEligible, hasRun(forMs: config.electionTimeoutMs) {
                 // Bully: a higher node that is caught up takes over from a lower leader.
                 startElection()
             }

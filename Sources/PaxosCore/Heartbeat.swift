@@ -16,14 +16,7 @@ extension Replica {
     mutating func onHeartbeat(from: NodeID, ballot b: Ballot, commit: Slot, seq: UInt64) {
         precondition(from != config.id && b.node == from, "a heartbeat not from its leader")
         election.heardLeader(from, appliedAtLeast: commit)
-        guard acceptor.isVoter else {
-            learnerHeardLeader(ballot: b, from: from, commit: commit)
-            return
-        }
-        if b < promised {
-            send(.reject(ballot: b, promised: promised), to: from)
-            return
-        }
+        guard takesLeaderMessage(from: from, ballot: b, commit: commit) else { return }
         // A read-index ack must come from an acceptor that holds this ballot as its promise.
         if b > promised { raisePromise(to: b) }
         noteLeader(ballot: b, from: from)

@@ -7,6 +7,11 @@ extension Replica {
         if let retry = learner.fetchRetry, !retry.hasExpired(at: nowMs) { return }
         guard let source = catchUpSource(beyond: applied) else { return }
         precondition(source != config.id, "fetching from ourselves")
+        fetch(from: source)
+    }
+
+    /// Asks `source` for what follows `applied`; no other fetch until this one's retry timeout.
+    mutating func fetch(from source: NodeID) {
         learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
         send(.fetch(fromSlot: applied + 1), to: source)
     }

@@ -8,18 +8,19 @@ extension Replica {
             return
         }
         guard proposer.isLeading else {
-            proposer.seenForwards[request.id] = SeenForward(kept: forwardMemory(startingAt: nowMs), isRejected: true)
+            rememberForward(request.id, isRejected: true)
             send(.forwardRejected(request.id), to: from)
             return
         }
-        proposer.seenForwards[request.id] = SeenForward(kept: forwardMemory(startingAt: nowMs), isRejected: false)
+        rememberForward(request.id, isRejected: false)
         proposer.queuedWrites.append(request)
         proposeQueued()
     }
 
-    /// How long a decided forward is remembered.
-    func forwardMemory(startingAt nowMs: UInt64) -> Timeout {
-        Timeout(CoreLimits.forwardMemoryRequestTimeouts * config.requestTimeoutMs, startingAt: nowMs)
+    /// Remembers a forward decided now, for a few request timeouts.
+    mutating func rememberForward(_ id: RequestID, isRejected: Bool) {
+        let kept = Timeout(CoreLimits.forwardMemoryRequestTimeouts * config.requestTimeoutMs, startingAt: nowMs)
+        proposer.seenForwards[id] = SeenForward(kept: kept, isRejected: isRejected)
     }
 
     /// Forgets forwarded ids long past any deadline, once a second.

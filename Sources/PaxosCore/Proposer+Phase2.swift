@@ -131,7 +131,7 @@ extension Replica {
                 clients.pending[request.id]?.leaderWait.start(at: nowMs)
                 clients.waitingForLeader.append(request.id)
             } else {
-                proposer.seenForwards[request.id] = SeenForward(kept: forwardMemory(startingAt: nowMs), isRejected: true)
+                rememberForward(request.id, isRejected: true)
                 send(.forwardRejected(request.id), to: request.id.origin)
             }
         }

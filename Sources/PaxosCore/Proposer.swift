@@ -127,8 +127,7 @@ extension Replica {
             let source = p.promises.keys.sorted().first { p.promises[$0]!.snapshotIndex == highestSnapshot }!
             // Our own snapshot is at most `applied`, so the source is a peer.
             precondition(source != config.id, "catching up from ourselves")
-            learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
-            send(.fetch(fromSlot: applied + 1), to: source)
+            fetch(from: source)
             return
         }
         finishPhase1()

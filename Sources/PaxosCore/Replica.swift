@@ -58,6 +58,12 @@ public struct Replica<SM: StateMachine> {
     /// The ballot this node proposes with while candidate or leader.
     public var ballot: Ballot { proposer.ballot }
 
+    /// Whether `ms` have passed since the first tick (false before it).
+    func hasRun(forMs ms: UInt64) -> Bool {
+        guard let started = startedMs else { return false }
+        return Timeout(ms, startingAt: started).hasExpired(at: nowMs)
+    }
+
     /// Feeds one input; returns what the runtime must do.
     public mutating func step(_ input: Input) -> Output {
         precondition(outbox.out.isEmpty, "output left over from the last step")
