@@ -25,7 +25,9 @@ public struct ChosenEntry: Hashable, Sendable {
 /// What every node tells every other node each heartbeat interval, so each
 /// knows who it reaches and how far the others have got.
 public struct Status: Hashable, Sendable {
-    public var commit: Slot
+    /// Every slot up to here is applied at the sender: it can hand them over,
+    /// and they are chosen.
+    public var applied: Slot
     public var promised: Ballot
     public var leader: NodeID
     /// False while the node is a non-voting learner (its data was wiped).
@@ -43,9 +45,9 @@ public struct Status: Hashable, Sendable {
     /// has not yet heard every other member.
     public var admitFloor: Ballot?
 
-    public init(commit: Slot, promised: Ballot, leader: NodeID, isVoter: Bool, hasHistory: Bool,
+    public init(applied: Slot, promised: Ballot, leader: NodeID, isVoter: Bool, hasHistory: Bool,
                 hears: [NodeID] = [], admitFloor: Ballot? = nil) {
-        self.commit = commit
+        self.applied = applied
         self.promised = promised
         self.leader = leader
         self.isVoter = isVoter

@@ -4,14 +4,15 @@ extension Replica {
         if from != config.id {
             // Rule 7: peer input is untrusted; drop what our own logic would trap on.
             if let reason = invalidReason(from: from, message) {
-                out.events.append(.dropped(from: from, reason: reason))
+                outbox.out.events.append(.dropped(from: from, reason: reason))
                 return
             }
-            heardFromMs[from] = nowMs
-            if message.answersUs { hearsUsMs[from] = nowMs }
-            if !isVoter { noteFloor(from: from, message) }
+            election.heardFrom[from] = contact(at: nowMs)
+            if message.answersUs { election.hearsUs[from] = contact(at: nowMs) }
+            if !acceptor.isVoter { noteFloor(from: from, message) }
         }
-        if let b = message.ballot { maxSeenRound = max(maxSeenRound, b.round) }
+        precondition(from == config.id || config.peers.contains(from), "a message from a non-member got through")
+        if let b = message.ballot { proposer.maxSeenRound = max(proposer.maxSeenRound, b.round) }
         switch message {
         case .status(let status): onStatus(from: from, status)
         case .election: onElection(from: from)

@@ -3,135 +3,80 @@
 /// and reads no clock: `step` takes one input and returns what to persist,
 /// send and reply. Messages that depend on records it asked to persist are
 /// held inside until `.persisted` reports those records durable.
+///
+/// Each role owns its state and its invariants, in its own file: `Acceptor`
+/// (with leader stickiness), `Proposer` (phase 1, phase 2, forwards),
+/// `Learner` (with catch-up), `ReadIndex` (with `Heartbeat.swift`),
+/// `Election` (liveness, hand-over, rule-9 admission), `ClientRequests` and
+/// `Outbox`. Their handlers are extensions of `Replica`, because one input
+/// touches several roles.
 public struct Replica<SM: StateMachine> {
     public let config: CoreConfig
     public internal(set) var stateMachine: SM
+    public typealias Role = ReplicaRole
 
-    // MARK: Role
-    public enum Role: String, Sendable { case follower, candidate, leader }
-    public internal(set) var role: Role = .follower
-    /// The node believed to lead (0: none known).
-    public internal(set) var leaderID: NodeID = 0
+    var acceptor = Acceptor()
+    var proposer: Proposer
+    var learner = Learner()
+    var reads: ReadIndex
+    var election: Election
+    var clients = ClientRequests()
+    var outbox = Outbox()
+    /// The only place the core asks about deliberate defects.
+    var defects: Defects
 
-    // MARK: Acceptor (durable through records)
-    /// Invariant: never decreases within an incarnation, and never below what is durable.
-    public internal(set) var promised: Ballot = .zero
-    /// Slots above `snapshotIndex` this node accepted or learned chosen.
-    var log: [Slot: LogEntry] = [:]
-    public internal(set) var snapshotIndex: Slot = 0
-    var snapshotData: [UInt8]? = nil
-    /// False while this node is a non-voting learner (started with a wiped data directory).
-    public internal(set) var isVoter = true
-    var hasHistory = false
-    /// Records that must be durable before the current promise is.
-    var promiseRecordCount: UInt64 = 0
-
-    // MARK: Learner
-    /// Every slot up to here is chosen. Invariant: applied <= commitIndex.
-    public internal(set) var commitIndex: Slot = 0
-    /// Every slot up to here is applied to the state machine, in order.
-    public internal(set) var applied: Slot = 0
-    /// The newest commit point a leader told us, with that leader's ballot.
-    var leaderCommit: (ballot: Ballot, index: Slot) = (.zero, 0)
-    /// Slots up to `upTo` were checked for accepts of `ballot` by learnCommit.
-    var commitScan: (ballot: Ballot, upTo: Slot) = (.zero, 0)
-    var lastLogTimeMs: UInt64 = 0
-    var fetchSentAtMs: UInt64? = nil
-
-    // MARK: Persistence
-    var recordsEmitted: UInt64 = 0
-    var recordsDurable: UInt64 = 0
-    /// Messages waiting for records to be durable, in emission order.
-    var held: [(needs: UInt64, envelope: Envelope)] = []
-
-    // MARK: Proposer
-    /// The ballot this node proposes with while candidate or leader.
-    public internal(set) var ballot: Ballot = .zero
-    /// The highest round seen in any ballot; a new ballot goes above it.
-    var maxSeenRound: UInt64 = 0
-    var phase1: Phase1? = nil
-    var proposals: [Slot: Proposal] = [:]
-    var nextSlot: Slot = 1
-    /// Reads are served only once this slot (the first round of this leader) is applied.
-    var readyIndex: Slot = 0
-    var queuedWrites: [Request] = []
-    var lastProposedTimeMs: UInt64 = 0
-    /// The commit point a leader advertises with its ballot: slots it chose
-    /// itself, or applied before it led. Never a commit point learned from
-    /// others, or a follower could mark a value of ours chosen where another
-    /// ballot's value was. Invariant while leading: ownCommit <= commitIndex.
-    var ownCommit: Slot = 0
-    /// Set only by the `reuse-ballot` defect.
-    var reusedBallot: Ballot? = nil
-    var candidateSinceMs: UInt64 = 0
-    /// Forwarded requests already decided here, so a duplicated message never
-    /// proposes twice and a rejection, once sent, stays true.
-    var seenForwards: [RequestID: (atMs: UInt64, isRejected: Bool)] = [:]
-    var lastForwardPruneMs: UInt64 = 0
-
-    // MARK: Reads
-    var heartbeatSeq: UInt64 = 0
-    var heartbeatAcks: [NodeID: UInt64] = [:]
-    var lastHeartbeatSentMs: UInt64 = 0
-    var readWaits: [ReadWait] = []
-    var roundRequested = false
-
-    // MARK: Election and liveness
+    /// The tick clock (monotonic, for timers) and the wall clock (log time).
     var nowMs: UInt64 = 0
     var wallMs: UInt64 = 0
-    var heardFromMs: [NodeID: UInt64] = [:]
-    var peerStatus: [NodeID: Status] = [:]
-    var lastLeaderContactMs: UInt64 = 0
-    var election: ElectionState = .idle
-    var lastStatusSentMs: UInt64 = 0
+    /// The first tick's time; nil before it.
     var startedMs: UInt64? = nil
-    /// Set by `.handOver`: this node is leaving and never stands again.
-    var isLeaving = false
-    var lastLearnerPhase1Ms: UInt64 = 0
-    /// While a learner: the promise each other member showed in the first
-    /// status, heartbeat or accept we heard from it after our return. Rule 9:
-    /// the forgotten incarnation promised nothing above their maximum,
-    /// because a proposer's own promise is durable before its Prepare leaves
-    /// (rule 1).
-    var floorHeard: [NodeID: Ballot] = [:]
-    /// When each peer last showed it hears us: its status listed us, or it
-    /// answered one of our messages. With `heardFromMs`, a link both ways.
-    var hearsUsMs: [NodeID: UInt64] = [:]
-    /// Leader stickiness: the ballot of the last heartbeat or accept this
-    /// acceptor followed, and when it arrived (our tick clock). While that
-    /// ballot is still our promise and the contact is within an election
-    /// timeout, its leader is live and lower nodes' Prepares are deferred.
-    var leaderHeard: (ballot: Ballot, atMs: UInt64)? = nil
-    /// Prepares not promised because a higher live leader exists, by sender
-    /// (at most one each: the highest ballot); retried once it is not live.
-    var deferredPrepares: [NodeID: DeferredPrepare] = [:]
-
-    // MARK: Clients
-    var pending: [RequestID: PendingRequest] = [:]
-    /// Reads whose index a leader confirmed, waiting for `applied` to reach it.
-    var confirmedReads: [RequestID] = []
-    var waitingForLeader: [RequestID] = []
-
-    // MARK: Per-step scratch
-    var out = Output()
-    var loopback: [(NodeID, Message)] = []
 
     public init(config: CoreConfig, stateMachine: SM, recovered: RecoveredState) {
         self.config = config
         self.stateMachine = stateMachine
+        proposer = Proposer(config)
+        reads = ReadIndex(config)
+        election = Election(config)
+        defects = Defects(config.bugs)
         restore(from: recovered)
+        checkInvariants()
+    }
+
+    // MARK: What the runtime, the simulator and the tests read
+
+    public var role: Role { proposer.role }
+    /// The node believed to lead (0: none known).
+    public var leaderID: NodeID { election.leaderID }
+    public var promised: Ballot { acceptor.promised }
+    public var snapshotIndex: Slot { acceptor.snapshotIndex }
+    /// False while this node is a non-voting learner (started with a wiped data directory).
+    public var isVoter: Bool { acceptor.isVoter }
+    /// Every slot up to here is chosen.
+    public var commitIndex: Slot { learner.commitIndex }
+    /// Every slot up to here is applied to the state machine, in order.
+    public var applied: Slot { learner.applied }
+    /// The ballot this node proposes with while candidate or leader.
+    public var ballot: Ballot { proposer.ballot }
+
+    /// Whether `ms` have passed since the first tick (false before it).
+    func hasRun(forMs ms: UInt64) -> Bool {
+        guard let started = startedMs else { return false }
+        return Timeout(ms, startingAt: started).hasExpired(at: nowMs)
     }
 
     /// Feeds one input; returns what the runtime must do.
     public mutating func step(_ input: Input) -> Output {
-        out = Output()
+        precondition(outbox.out.isEmpty, "output left over from the last step")
         switch input {
         case .tick(let now, let wall):
             precondition(now >= nowMs || startedMs == nil, "monotonic clock went backwards")
             nowMs = now
             wallMs = wall
-            if startedMs == nil { startedMs = now; lastLeaderContactMs = now }
-            onTick()
+            if startedMs == nil {
+                startedMs = now
+                election.leaderContact.start(at: now)
+            }
+            tick()
         case .receive(let from, let message):
             receive(from: from, message)
         case .submit(let request):
@@ -146,76 +91,59 @@ public struct Replica<SM: StateMachine> {
             precondition(envelope.from == config.id, "only our own messages come back undelivered")
             undeliverable(envelope)
         case .persisted(let count):
-            precondition(count <= recordsEmitted, "more records durable than emitted")
-            if count > recordsDurable { recordsDurable = count }
+            precondition(count <= outbox.recordsEmitted, "more records durable than emitted")
+            if count > outbox.recordsDurable { outbox.recordsDurable = count }
             releaseHeld()
         }
         drainLoopback()
         checkInvariants()
-        let result = out
-        out = Output()
+        let result = outbox.out
+        outbox.out = Output()
         return result
     }
 
-    func checkInvariants() {
-        precondition(applied <= commitIndex, "applied beyond the commit point")
-        precondition(snapshotIndex <= applied, "snapshot beyond applied")
-        precondition(recordsDurable <= recordsEmitted, "durable beyond emitted")
-        precondition(role != .leader || promised == ballot, "a leader's promise is its ballot")
-        precondition(role != .leader || ownCommit <= commitIndex, "advertised commit beyond the commit point")
+    /// Time passed: timers, retransmissions, and the election.
+    mutating func tick() {
+        expireRequests()
+        retryDeferredPrepares()
+        if role == .leader {
+            if !reachesMajority {
+                stepDown(reason: "lost contact with a majority")
+            } else {
+                if reads.heartbeatDue.hasExpired(at: nowMs) { sendHeartbeat() }
+                retransmitAccepts()
+            }
+        } else if election.statusDue.hasExpired(at: nowMs) {
+            sendStatus()
+        }
+        if role == .candidate, proposer.candidacy.hasExpired(at: nowMs) {
+            stepDown(reason: "phase 1 did not complete in time")
+        }
+        if !acceptor.isVoter { maybeBecomeVoter() }
+        runElectionTimers()
+        maybeFetch()
+        dispatchWaiting()
     }
-}
 
-/// What this node knows of one slot.
-struct LogEntry {
-    var accepted: AcceptedEntry?
-    var chosen: Value?
-}
-
-struct Proposal {
-    var value: Value
-    var acks: Set<NodeID> = []
-    var sentAtMs: UInt64
-}
-
-struct Phase1 {
-    var fromSlot: Slot
-    var promises: [NodeID: (snapshotIndex: Slot, accepted: [SlotEntry])] = [:]
-    /// Waiting to catch up to this snapshot index before proposing.
-    var catchUpTo: Slot? = nil
-}
-
-struct DeferredPrepare {
-    var ballot: Ballot
-    var fromSlot: Slot
-    var receivedMs: UInt64
-}
-
-struct ReadWait {
-    var id: RequestID
-    /// The node whose client asked (this node, or a follower).
-    var origin: NodeID
-    /// The heartbeat round that must be acknowledged (0: already confirmed).
-    var needSeq: UInt64
-    /// Applied must reach this before the read is answered.
-    var index: Slot
-}
-
-struct PendingRequest {
-    enum Kind { case write(Request), read([UInt8]) }
-    var kind: Kind
-    var deadlineMs: UInt64
-    /// A write handed to a leader (or proposed here) may still be applied.
-    var isHandedOff = false
-    /// The node it was handed to: only that node's rejection can undo the hand-off.
-    var handedTo: NodeID = 0
-    var waitingSinceMs: UInt64
-    /// Commit index a read waits for (set once a leader confirmed it).
-    var readIndex: Slot? = nil
-}
-
-enum ElectionState: Equatable {
-    case idle
-    case awaitingAlive(untilMs: UInt64)
-    case awaitingCoordinator(untilMs: UInt64)
+    /// Each role's own invariants, then those that span roles.
+    func checkInvariants() {
+        acceptor.invariants(config)
+        proposer.invariants(config)
+        learner.invariants()
+        reads.invariants(config)
+        election.invariants(config)
+        clients.invariants(config)
+        outbox.invariants()
+        precondition(snapshotIndex <= applied, "snapshot beyond applied")
+        precondition(acceptor.promiseRecordCount <= outbox.recordsEmitted, "a promise waiting for records never asked for")
+        precondition(role == .follower || acceptor.isVoter, "a learner standing or leading")
+        precondition(role != .leader || promised == ballot, "a leader's promise is its ballot")
+        precondition(role != .leader || proposer.ownCommit <= commitIndex, "advertised commit beyond the commit point")
+        precondition(role != .leader || proposer.nextSlot > commitIndex, "a leader with no slot above the commit point")
+        precondition(role != .leader || leaderID == config.id, "a leader that follows another")
+        precondition(role != .follower || reads.waits.isEmpty, "a follower holding reads for a round")
+        // So our own queued writes are bounded by `pending`: each is one of them, not yet handed off.
+        assert(proposer.queuedWrites.allSatisfy { $0.id.origin != config.id || clients.pending[$0.id]?.isHandedOff == false },
+               "a queued write of ours not pending here")
+    }
 }

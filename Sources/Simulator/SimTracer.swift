@@ -30,7 +30,7 @@ struct SimTracer {
 
     static func describe(_ m: Message) -> String {
         switch m {
-        case .status(let s): return "status commit=\(s.commit) promised=\(s.promised) voter=\(s.isVoter)"
+        case .status(let s): return "status applied=\(s.applied) promised=\(s.promised) voter=\(s.isVoter)"
         case .takeOver: return "TAKE-OVER"
         case .admit(let b): return "admit b=\(b)"
         case .election: return "ELECTION"

@@ -45,7 +45,7 @@ extension ByteWriter {
         switch m {
         case .status(let s):
             tag(.status)
-            u64(s.commit)
+            u64(s.applied)
             ballot(s.promised)
             u8(UInt8(s.leader))
             u8(s.isVoter ? 1 : 0)
@@ -144,7 +144,7 @@ extension ByteReader {
         guard let tag = PeerMessageTag(rawValue: raw) else { throw DecodeError.invalid("unknown message tag \(raw)") }
         switch tag {
         case .status:
-            let commit = try u64()
+            let applied = try u64()
             let promised = try validBallot(allowZero: true)
             let leader = Int(try u8())  // 0: no leader known
             let isVoter = try validFlag()
@@ -156,7 +156,7 @@ extension ByteReader {
                 hears.append(id)
             }
             let admitFloor = try validFlag() ? try validBallot(allowZero: true) : nil
-            return .status(Status(commit: commit, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory,
+            return .status(Status(applied: applied, promised: promised, leader: leader, isVoter: isVoter, hasHistory: hasHistory,
                                   hears: hears, admitFloor: admitFloor))
         case .takeOver: return .takeOver
         case .admit: return .admit(ballot: try validBallot())

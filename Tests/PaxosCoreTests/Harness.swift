@@ -46,7 +46,7 @@ struct Harness {
             out = tick(advanceMs: 20)
             guard replica.role == .follower else { break }
             for peer in replica.config.peers {
-                let status = Status(commit: 0, promised: peersPromised, leader: 0, isVoter: true, hasHistory: !peersPromised.isZero,
+                let status = Status(applied: 0, promised: peersPromised, leader: 0, isVoter: true, hasHistory: !peersPromised.isZero,
                                     hears: [replica.config.id])
                 receive(.status(status), from: peer)
             }

@@ -80,7 +80,7 @@ struct ProposerTests {
         let b = h.replica.ballot
         #expect(h.replica.role == .candidate)
         // Node 3 applied through slot 5 (chosen under some higher ballot).
-        h.receive(.status(Status(commit: 5, promised: ballot(b.round + 1, 3), leader: 3, isVoter: true, hasHistory: true, hears: [1])), from: 3)
+        h.receive(.status(Status(applied: 5, promised: ballot(b.round + 1, 3), leader: 3, isVoter: true, hasHistory: true, hears: [1])), from: 3)
         #expect(h.replica.commitIndex == 5)
         let out = h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 2)
         #expect(h.replica.role == .follower)

@@ -86,9 +86,9 @@ struct StickinessTests {
         var h = Self.follower()
         #expect(Self.isDeferred(h.receive(.prepare(ballot: ballot(2, 1), fromSlot: 1), from: 1)))
         // A status the leader sent as a candidate, delivered late, does not end it.
-        let late = h.receive(.status(Status(commit: 0, promised: ballot(1, 3), leader: 0, isVoter: true, hasHistory: true)), from: 3)
+        let late = h.receive(.status(Status(applied: 0, promised: ballot(1, 3), leader: 0, isVoter: true, hasHistory: true)), from: 3)
         #expect(late.persist.isEmpty)
-        let farewell = Status(commit: 0, promised: ballot(1, 3), leader: 1, isVoter: true, hasHistory: true)
+        let farewell = Status(applied: 0, promised: ballot(1, 3), leader: 1, isVoter: true, hasHistory: true)
         let out = h.receive(.status(farewell), from: 3)
         #expect(out.persist == [.promise(ballot(2, 1))])
         #expect(h.persistAll().messages(to: 1) == [.promise(ballot: ballot(2, 1), snapshotIndex: 0, accepted: [])])
@@ -104,7 +104,7 @@ struct StickinessTests {
         h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
         h.persistAll()
         #expect(h.replica.role == .leader)
-        for peer in [1, 2] { h.receive(.status(Status(commit: 0, promised: b, leader: 3, isVoter: true, hasHistory: true, hears: [3])), from: peer) }
+        for peer in [1, 2] { h.receive(.status(Status(applied: 0, promised: b, leader: 3, isVoter: true, hasHistory: true, hears: [3])), from: peer) }
         let handed = h.step(.handOver)
         #expect(h.replica.role == .follower)
         let target = try #require(handed.events.compactMap { if case .handedOver(let t) = $0 { return t } else { return nil } }.first)

@@ -29,7 +29,7 @@ private struct MessageGenerator {
 
     mutating func all() -> [Message] {
         [
-            .status(Status(commit: u64(), promised: Bool.random(using: &rng) ? .zero : ballot(),
+            .status(Status(applied: u64(), promised: Bool.random(using: &rng) ? .zero : ballot(),
                            leader: Int.random(in: 0...255, using: &rng), isVoter: Bool.random(using: &rng),
                            hasHistory: Bool.random(using: &rng),
                            hears: (1...255).filter { _ in Int.random(in: 0..<40, using: &rng) == 0 },

@@ -37,3 +37,10 @@ public enum Value: Hashable, Sendable {
         return []
     }
 }
+
+extension RequestID {
+    /// A total order (origin, then serial), so a batch of replies never goes out in dictionary order (rule 5).
+    static func ordered(_ a: RequestID, _ b: RequestID) -> Bool {
+        a.origin != b.origin ? a.origin < b.origin : a.serial < b.serial
+    }
+}

@@ -1,0 +1,94 @@
+/// Catch-up: a learner fetches the chosen values (or the snapshot) it lacks,
+/// and serves the same to others; only chosen values ever travel.
+extension Replica {
+    /// Asks a node that knows more for the chosen values (or snapshot) we lack.
+    mutating func maybeFetch() {
+        guard applied < commitIndex, acceptor.log[applied + 1]?.chosen == nil else { return }
+        if let retry = learner.fetchRetry, !retry.hasExpired(at: nowMs) { return }
+        guard let source = catchUpSource(beyond: applied) else { return }
+        precondition(source != config.id, "fetching from ourselves")
+        fetch(from: source)
+    }
+
+    /// Asks `source` for what follows `applied`; no other fetch until this one's retry timeout.
+    mutating func fetch(from source: NodeID) {
+        learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
+        send(.fetch(fromSlot: applied + 1), to: source)
+    }
+
+    /// The leader if it is ahead, else the peer reporting the highest applied slot.
+    func catchUpSource(beyond slot: Slot) -> NodeID? {
+        if leaderID != 0, leaderID != config.id,
+           max(election.peers[leaderID]?.applied ?? 0, learner.leaderCommit.index) > slot {
+            return leaderID
+        }
+        var best: (NodeID, Slot)? = nil
+        for node in config.peers {
+            guard let c = election.peers[node]?.applied, c > slot else { continue }
+            if best == nil || c > best!.1 { best = (node, c) }
+        }
+        return best?.0
+    }
+
+    mutating func onFetch(from: NodeID, fromSlot: Slot) {
+        var start = fromSlot
+        if fromSlot <= snapshotIndex, let data = acceptor.snapshotData {
+            send(.snapshot(index: snapshotIndex, data: data), to: from)
+            start = snapshotIndex + 1
+        }
+        var entries: [ChosenEntry] = []
+        var slot = start
+        while slot <= applied, entries.count < config.catchUpChunk, let value = acceptor.log[slot]?.chosen {
+            entries.append(ChosenEntry(slot: slot, value: value))
+            slot += 1
+        }
+        precondition(entries.count <= config.catchUpChunk, "a catch-up message beyond its chunk")
+        if !entries.isEmpty { send(.chosen(entries), to: from) }
+    }
+
+    mutating func onChosen(from: NodeID, _ entries: [ChosenEntry]) {
+        if role == .leader, let e = entries.first(where: { $0.slot > applied && !isOurs($0) }) {
+            stepDown(reason: "slot \(e.slot) was chosen with a value we did not propose")
+        }
+        var highest: Slot = 0
+        for e in entries where e.slot > applied {
+            if acceptor.log[e.slot]?.chosen == nil {
+                var entry = acceptor.log[e.slot] ?? LogEntry()
+                entry.chosen = e.value
+                acceptor.setEntry(entry, at: e.slot)
+            }
+            highest = max(highest, e.slot)
+        }
+        learner.fetchRetry = nil
+        // The sender applied these, so every slot up to them is chosen.
+        learnExternalCommit(highest)
+        if role == .leader { advanceOwnCommit() }
+    }
+
+    /// Whether a leader's proposal (pending, or chosen by us) at the entry's slot holds the entry's value.
+    func isOurs(_ e: ChosenEntry) -> Bool {
+        guard e.slot < proposer.nextSlot else { return false }
+        if let p = proposer.proposals[e.slot] { return p.value == e.value }
+        return acceptor.log[e.slot]?.chosen == e.value
+    }
+
+    mutating func onSnapshot(from: NodeID, index: Slot, data: [UInt8]) {
+        guard index > applied else { return }
+        if role == .leader { stepDown(reason: "a snapshot beyond our log arrived") }
+        do {
+            try stateMachine.restore(from: data)
+        } catch {
+            outbox.out.events.append(.dropped(from: from, reason: "snapshot does not decode: \(error)"))
+            return
+        }
+        precondition(index > snapshotIndex, "installing a snapshot we already have")
+        learner.applied = index
+        acceptor.compact(through: index, data: data)
+        if commitIndex < index { learner.commitIndex = index }
+        proposer.nextSlot = max(proposer.nextSlot, index + 1)
+        persist(.snapshot(index: index, promised: promised, data: data))
+        learner.fetchRetry = nil
+        outbox.out.events.append(.snapshotInstalled(index: index, from: from))
+        applyChosen()
+    }
+}

@@ -1,0 +1,113 @@
+/// The learner's state: how far slots are known chosen and applied.
+struct Learner {
+    /// Every slot up to here is chosen. Invariant: applied <= commitIndex.
+    var commitIndex: Slot = 0
+    /// Every slot up to here is applied to the state machine, in order.
+    var applied: Slot = 0
+    /// The newest commit point a leader told us, with that leader's ballot.
+    /// Invariant: its index is at most `commitIndex` (each one raised it).
+    var leaderCommit: (ballot: Ballot, index: Slot) = (.zero, 0)
+    /// Slots up to `upTo` were checked for accepts of `ballot` by learnCommit.
+    /// Invariant: at most `commitIndex`.
+    var commitScan: (ballot: Ballot, upTo: Slot) = (.zero, 0)
+    /// The log time of the newest batch applied; it never goes back.
+    var logTimeMs: UInt64 = 0
+    /// Running while a fetch is unanswered: no second one until it expires.
+    var fetchRetry: Timeout? = nil
+
+    func invariants() {
+        precondition(applied <= commitIndex, "applied beyond the commit point")
+        precondition(leaderCommit.index <= commitIndex, "a leader's commit point not learned")
+        precondition(commitScan.upTo <= commitIndex, "commit scan beyond the commit point")
+    }
+}
+
+/// The learner: learns which slots are chosen and applies them in order;
+/// catch-up is in `Learner+CatchUp.swift`.
+extension Replica {
+    /// The leader of ballot `b` says every slot up to `index` is chosen.
+    mutating func learnCommit(ballot b: Ballot, index: Slot) {
+        if b > learner.leaderCommit.ballot || (b == learner.leaderCommit.ballot && index > learner.leaderCommit.index) {
+            learner.leaderCommit = (b, index)
+        }
+        // A slot is chosen here only when what we accepted there carries this
+        // leader's ballot; an older ballot's value may never have been chosen.
+        // Each slot is scanned once per ballot (a later accept at a scanned
+        // slot is checked in onAccept), and only so far ahead of applied: a
+        // node far behind catches up by fetching instead.
+        if learner.commitScan.ballot != b { learner.commitScan = (b, applied) }
+        let first = max(applied, learner.commitScan.upTo) + 1
+        let last = min(index, applied + CoreLimits.commitScanAheadSlots)
+        if first <= last {
+            for slot in first...last {
+                guard var entry = acceptor.log[slot], entry.chosen == nil, let a = entry.accepted, a.ballot == b else { continue }
+                entry.chosen = a.value
+                acceptor.setEntry(entry, at: slot)
+            }
+            learner.commitScan.upTo = last
+        }
+        raiseCommit(to: index)
+    }
+
+    /// Another node (not the leader we follow) proves slots chosen. A leader
+    /// that learns of slots chosen beyond every slot it proposed has been
+    /// superseded by a higher ballot: it steps down. Below that, the slots
+    /// hold its own proposals (a new leader that caught up from a snapshot
+    /// hears of its tail so): it fetches their values, and `onChosen` checks
+    /// each against its proposal before its commit point may pass it.
+    mutating func learnExternalCommit(_ index: Slot) {
+        if role == .leader, index >= proposer.nextSlot {
+            stepDown(reason: "slots up to \(index) were chosen without us")
+        }
+        raiseCommit(to: index)
+    }
+
+    mutating func raiseCommit(to index: Slot) {
+        if index > commitIndex { learner.commitIndex = index }
+        applyChosen()
+        precondition(commitIndex >= index, "the commit point not raised")
+    }
+
+    /// Applies chosen slots in order while their values are known.
+    mutating func applyChosen() {
+        while applied < commitIndex, let value = acceptor.log[applied + 1]?.chosen {
+            applyOne(slot: applied + 1, value)
+        }
+        maybeTakeSnapshot()
+        answerReads()
+        maybeFinishCatchUp()
+        maybeFetch()
+        precondition(applied <= commitIndex, "applied beyond the commit point")
+    }
+
+    mutating func applyOne(slot: Slot, _ value: Value) {
+        precondition(slot == applied + 1, "slots apply in order, once each")
+        precondition(slot <= commitIndex, "applying a slot not known chosen")
+        if case .batch(let timeMs, let requests) = value {
+            learner.logTimeMs = max(learner.logTimeMs, timeMs)
+            for request in requests {
+                let reply = stateMachine.apply(request.payload, logTimeMs: learner.logTimeMs)
+                if request.id.origin == config.id, let p = clients.pending[request.id], case .write = p.kind {
+                    clients.pending[request.id] = nil
+                    outbox.out.replies.append((request.id, .result(reply)))
+                }
+            }
+        }
+        learner.applied = slot
+        outbox.out.applied.append((slot, value))
+    }
+
+    /// Compaction: every `snapshotEvery` applied slots, snapshot and drop the log below.
+    mutating func maybeTakeSnapshot() {
+        guard applied >= snapshotIndex + config.snapshotEvery else { return }
+        takeSnapshot()
+    }
+
+    mutating func takeSnapshot() {
+        precondition(applied > snapshotIndex, "nothing new to snapshot")
+        acceptor.compact(through: applied, data: stateMachine.snapshot())
+        persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: acceptor.snapshotData!))
+        outbox.out.events.append(.snapshotTaken(index: applied))
+        precondition(snapshotIndex == applied, "a snapshot not at what we applied")
+    }
+}

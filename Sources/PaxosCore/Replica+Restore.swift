@@ -1,0 +1,32 @@
+/// Rebuilding acceptor, learner and proposer state from what was durable.
+extension Replica {
+    mutating func restore(from recovered: RecoveredState) {
+        acceptor.promised = defects.restoredPromise(recovered.promised)
+        if let data = recovered.snapshotData {
+            do {
+                try stateMachine.restore(from: data)
+            } catch {
+                preconditionFailure("own snapshot does not decode: \(error)")
+            }
+            acceptor.snapshotData = data
+        }
+        acceptor.snapshotIndex = recovered.snapshotIndex
+        learner.applied = snapshotIndex
+        learner.commitIndex = snapshotIndex
+        proposer.nextSlot = snapshotIndex + 1
+        var highestOwnRound: UInt64 = promised.node == config.id ? promised.round : 0
+        proposer.maxSeenRound = promised.round
+        for slot in recovered.accepted.keys.sorted() {
+            let entry = recovered.accepted[slot]!
+            acceptor.setEntry(LogEntry(accepted: entry, chosen: nil), at: slot)
+            proposer.maxSeenRound = max(proposer.maxSeenRound, entry.ballot.round)
+            if entry.ballot.node == config.id { highestOwnRound = max(highestOwnRound, entry.ballot.round) }
+            proposer.nextSlot = max(proposer.nextSlot, slot + 1)
+        }
+        // The reuse-ballot defect repeats the last ballot this node used.
+        if highestOwnRound > 0 { defects.noteLastBallot(Ballot(round: highestOwnRound, node: config.id)) }
+        acceptor.hasHistory = recovered.promised > .zero || !recovered.accepted.isEmpty || recovered.snapshotIndex > 0
+        acceptor.isVoter = recovered.mayVote || config.members.count == 1
+        precondition(applied == snapshotIndex && commitIndex == snapshotIndex, "a restart starts from the snapshot")
+    }
+}
