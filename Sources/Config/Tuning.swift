@@ -62,6 +62,8 @@ public struct Tuning: Sendable, Equatable {
         core.snapshotEvery = snapshotEvery
         core.maxBatch = maxBatch
         core.maxInFlight = maxInFlight
+        // The node steps .endOfTurn in beforeSleep: one slot per loop turn's writes.
+        core.proposesAtEndOfTurn = true
         return core
     }
 }

@@ -65,8 +65,7 @@ extension Replica {
         switch p.kind {
         case .write(let request):
             if proposer.isLeading {
-                proposer.queuedWrites.append(request)
-                proposeQueued()
+                queueForProposal(request)
             } else if let leader = reachableLeader {
                 p.isHandedOff = true
                 p.handedTo = leader

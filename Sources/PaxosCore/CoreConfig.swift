@@ -30,6 +30,11 @@ public struct CoreConfig: Sendable {
     public var maxInFlight: Int = 8
     /// Take a snapshot and compact every this many applied slots.
     public var snapshotEvery: UInt64 = 10_000
+    /// A leader proposes queued writes only at `.endOfTurn`, so the writes
+    /// of one runtime loop turn (its clients' and those forwarded to it)
+    /// share a slot instead of each taking a free one. Off: each write is
+    /// proposed as it arrives while slots are free.
+    public var proposesAtEndOfTurn = false
     /// Chosen slots per catch-up message at most.
     public var catchUpChunk: Int = 64
     public var bugs: Set<Bug> = []

@@ -9,6 +9,9 @@ public enum Input: Sendable {
     case read(RequestID, payload: [UInt8])
     /// The first `count` records this incarnation emitted are durable.
     case persisted(count: UInt64)
+    /// The runtime fed every input of one loop turn: with
+    /// `proposesAtEndOfTurn`, a leader now proposes what they queued.
+    case endOfTurn
     /// The node is shutting down: a leader hands leadership to the most
     /// caught-up peer, and the node stops standing for election.
     case handOver

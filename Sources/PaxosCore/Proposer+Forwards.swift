@@ -13,8 +13,7 @@ extension Replica {
             return
         }
         rememberForward(request.id, isRejected: false)
-        proposer.queuedWrites.append(request)
-        proposeQueued()
+        queueForProposal(request)
     }
 
     /// Remembers a forward decided now, for a few request timeouts.

@@ -63,7 +63,7 @@ extension Replica {
             acceptor.setEntry(entry, at: slot)
         }
         advanceOwnCommit()
-        proposeQueued()
+        if !config.proposesAtEndOfTurn { proposeQueued() }
     }
 
     /// While we lead, every slot above `ownCommit` holds a proposal of ours,
@@ -89,6 +89,13 @@ extension Replica {
                 send(.accept(ballot: ballot, slot: slot, value: p.value, commit: proposer.ownCommit), to: node)
             }
         }
+    }
+
+    /// Queues a write to propose: now, or at the end of the turn.
+    mutating func queueForProposal(_ request: Request) {
+        precondition(proposer.isLeading, "only a leader queues writes to propose")
+        proposer.queuedWrites.append(request)
+        if !config.proposesAtEndOfTurn { proposeQueued() }
     }
 
     /// Proposes queued client writes as batches while slots are free.

@@ -85,6 +85,8 @@ public struct Replica<SM: StateMachine> {
         case .read(let id, let payload):
             precondition(id.origin == config.id, "a node reads only for its own clients")
             read(id, payload: payload)
+        case .endOfTurn:
+            proposeQueued()
         case .handOver:
             handOver()
         case .undeliverable(let envelope):

@@ -34,6 +34,8 @@ public struct SimOptions: Sendable {
     /// A restart storm (quick crashes and restarts) from this simulated time, for `stormMs`.
     public var stormAtMs: UInt64 = UInt64.max
     public var stormMs: UInt64 = 0
+    /// Leaders propose at `.endOfTurn` (paxosd's mode), stepped after every event.
+    public var proposesAtEndOfTurn = false
 
     public init() {}
 
@@ -61,6 +63,9 @@ public struct SimOptions: Sendable {
             o.stormAtMs = rng.u64(in: 0...o.faultMs)
             o.stormMs = rng.u64(in: 200...1_000)
         }
+        // Drawn from its own stream, so every other option of a seed stays as it was.
+        var turnRNG = SimRandom(seed: seed ^ 0x7E27_0F7E_5EED)
+        o.proposesAtEndOfTurn = turnRNG.chance(0.5)
         return o
     }
 

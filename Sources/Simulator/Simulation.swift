@@ -67,6 +67,7 @@ public struct Simulation {
         c.maxBatch = 8
         c.catchUpChunk = 16
         c.bugs = options.bugs
+        c.proposesAtEndOfTurn = options.proposesAtEndOfTurn
         return c
     }
 
@@ -193,6 +194,11 @@ public struct Simulation {
         }
         for env in out.messages { transmit(env) }
         for (rid, reply) in out.replies { try clientReply(rid, reply) }
+        // As paxosd does in beforeSleep: each event is one loop turn here.
+        if case .endOfTurn = input { return }
+        if options.proposesAtEndOfTurn, nodes[id]?.replica != nil {
+            try step(id, .endOfTurn)
+        }
     }
 
     mutating func check(_ id: NodeID, _ out: Output, _ replica: Replica<SimStateMachine>) throws {

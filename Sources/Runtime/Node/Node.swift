@@ -150,6 +150,8 @@ public final class Node {
 
     private func beforeSleep() {
         serviceClients()
+        // The turn's writes (this node's clients', forwarded ones) go out as one batch.
+        step(.endOfTurn)
         appendRecordsOfTurn()
         flushQueue.flushAll()
         closeFinishedClients()
