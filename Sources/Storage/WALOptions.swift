@@ -9,11 +9,6 @@ public struct WALOptions: Sendable {
     /// Skips every fdatasync/fsync. Only for the test that shows the crash
     /// tests catch a missing sync; never set it anywhere else.
     public var skipsSyncForCrashTest: Bool
-    /// The appending thread writes and fdatasyncs each batch itself
-    /// (`syncNow()`), as redis does its `appendfsync always` in beforeSleep:
-    /// no hand-off to the sync thread and back per batch. Snapshot batches
-    /// still go to the sync thread.
-    public var syncsOnCallerThread: Bool
     /// Called once on a write or sync error (EIO, ENOSPC, ...), from the
     /// sync thread; the log then stops. The default logs and exits with
     /// status 3, because after a failed fsync the page cache may have
@@ -21,13 +16,12 @@ public struct WALOptions: Sendable {
     public var onFatalError: @Sendable (String) -> Void
 
     public init(segmentBytes: Int = 16 << 20, compressionLevel: Int32 = 1, skipsSyncForCrashTest: Bool = false,
-                syncsOnCallerThread: Bool = false, onFatalError: @escaping @Sendable (String) -> Void = WALOptions.exitOnFatalError) {
+                onFatalError: @escaping @Sendable (String) -> Void = WALOptions.exitOnFatalError) {
         precondition(segmentBytes > 0, "segmentBytes must be positive")
         precondition(compressionLevel >= 0 && compressionLevel <= 9, "zlib level is 0...9")
         self.segmentBytes = segmentBytes
         self.compressionLevel = compressionLevel
         self.skipsSyncForCrashTest = skipsSyncForCrashTest
-        self.syncsOnCallerThread = syncsOnCallerThread
         self.onFatalError = onFatalError
     }
 

@@ -15,11 +15,6 @@ public final class WriteAheadLog: @unchecked Sendable {
         case snapshot(index: Slot, promised: Ballot, data: [UInt8])
         /// The node votes: written like any record, and again after every compaction.
         case joined(payload: [UInt8])
-
-        var isSnapshot: Bool {
-            if case .snapshot = self { return true }
-            return false
-        }
     }
 
     /// Guards every `var` below up to `writer`.
@@ -31,13 +26,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     private var isStopping = false
     private var isFailed = false
     private var isStopped = false
-    /// A batch is being written and synced (by the sync thread or, inline,
-    /// by the appending thread): the writer has one user at a time.
-    private var isWriting = false
     private var bytesOnDisk: Int
 
-    /// Used by whoever set `isWriting` (the sync thread, or the appending
-    /// thread in inline mode).
+    /// Owned by the sync thread once it runs.
     private let writer: SegmentWriter
     private let options: WALOptions
     private var thread: PosixThread?
@@ -104,9 +95,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             precondition(!isStopping, "append after close")
             pending.append(contentsOf: items)
             appended += UInt64(items.count)
-            // Inline, the sync thread wants only snapshots: waking it for
-            // every append would cost the context switch inline mode saves.
-            if !options.syncsOnCallerThread || items.contains(where: \.isSnapshot) { monitor.broadcast() }
+            monitor.broadcast()
         }
     }
 
@@ -157,88 +146,50 @@ public final class WriteAheadLog: @unchecked Sendable {
         isClosed = true
     }
 
-    /// Inline mode (`WALOptions.syncsOnCallerThread`): writes and
-    /// fdatasyncs what was appended, on the calling thread, unless the sync
-    /// thread is busy or a snapshot is pending (that batch goes to the
-    /// thread, so compressing a large map never stalls the caller). Returns
-    /// true when records became durable. Call from the appending thread.
-    @discardableResult
-    public func syncNow() -> Bool {
-        precondition(options.syncsOnCallerThread, "syncNow needs syncsOnCallerThread")
-        let batch: [Pending] = monitor.withLock {
-            guard !isWriting, !isFailed, !isStopping, !pending.isEmpty else { return [] }
-            if pending.contains(where: \.isSnapshot) {
-                monitor.broadcast()  // the sync thread takes it
-                return []
-            }
-            isWriting = true
-            let batch = pending
-            pending = []
-            return batch
-        }
-        guard !batch.isEmpty else { return false }
-        return writeAndSync(batch)
-    }
-
-    /// The sync thread: every batch in thread mode; in inline mode only
-    /// batches holding a snapshot (with whatever was appended before it).
     private func runSyncLoop() {
         while true {
             let batch: [Pending] = monitor.withLock {
-                while !isStopping && (pending.isEmpty || isWriting || (options.syncsOnCallerThread && !pending.contains(where: \.isSnapshot))) {
-                    monitor.wait()
-                }
-                while isWriting { monitor.wait() }  // stopping: let an inline sync finish first
-                isWriting = !pending.isEmpty
+                while pending.isEmpty && !isStopping { monitor.wait() }
                 let batch = pending
                 pending = []
                 return batch
             }
             if batch.isEmpty { break }
-            guard writeAndSync(batch) else { return }
+            do {
+                for item in batch {
+                    switch item {
+                    case .record(let payload, let slot, let ballot):
+                        try writer.write(payload: payload, slot: slot, ballot: ballot)
+                    case .snapshot(let index, let promised, let data):
+                        try writer.writeSnapshot(index: index, promised: promised, data: data)
+                    case .joined(let payload):
+                        try writer.writeJoined(payload: payload)
+                    }
+                }
+                // Only records written before this sync started are counted.
+                try writer.sync()
+            } catch {
+                // Report first: by default this exits, before anyone sees the failure.
+                options.onFatalError("write-ahead log: \(error)")
+                monitor.withLock {
+                    isFailed = true
+                    isStopped = true
+                    monitor.broadcast()
+                }
+                return
+            }
+            let total = writer.totalBytes
+            monitor.withLock {
+                durable += UInt64(batch.count)
+                precondition(durable <= appended, "more records durable than appended")
+                bytesOnDisk = total
+                monitor.broadcast()
+            }
             try? Posix.signalEventFD(completionFD)
         }
         monitor.withLock {
             isStopped = true
             monitor.broadcast()
         }
-    }
-
-    /// Writes `batch` and makes it durable with one fdatasync; the caller
-    /// set `isWriting`, which this clears. False once the log failed.
-    private func writeAndSync(_ batch: [Pending]) -> Bool {
-        do {
-            for item in batch {
-                switch item {
-                case .record(let payload, let slot, let ballot):
-                    try writer.write(payload: payload, slot: slot, ballot: ballot)
-                case .snapshot(let index, let promised, let data):
-                    try writer.writeSnapshot(index: index, promised: promised, data: data)
-                case .joined(let payload):
-                    try writer.writeJoined(payload: payload)
-                }
-            }
-            // Only records written before this sync started are counted.
-            try writer.sync()
-        } catch {
-            // Report first: by default this exits, before anyone sees the failure.
-            options.onFatalError("write-ahead log: \(error)")
-            monitor.withLock {
-                isFailed = true
-                isStopped = true
-                isWriting = false
-                monitor.broadcast()
-            }
-            return false
-        }
-        let total = writer.totalBytes
-        monitor.withLock {
-            durable += UInt64(batch.count)
-            precondition(durable <= appended, "more records durable than appended")
-            bytesOnDisk = total
-            isWriting = false
-            monitor.broadcast()
-        }
-        return true
     }
 }

@@ -29,8 +29,6 @@ struct DaemonArguments {
           --unsafe-local-reads     UNSAFE: serve GET/MGET/EXISTS from the local
                                    replica without a read index (stale reads);
                                    shows that the linearizability checker bites
-          --wal-sync-thread        fdatasync on the WAL's sync thread instead of
-                                   the loop thread (for benchmark comparison)
         """
 
     static func parse(_ args: [String]) -> Outcome {
@@ -44,11 +42,6 @@ struct DaemonArguments {
             if flag == "--help" || flag == "-h" { return .help }
             if flag == "--unsafe-local-reads" {
                 options.unsafeLocalReads = true
-                i += 1
-                continue
-            }
-            if flag == "--wal-sync-thread" {
-                options.syncsWALInline = false
                 i += 1
                 continue
             }

@@ -15,14 +15,14 @@ extension Node {
 
     /// Takes the data directory's lock, then recovers the WAL. A WAL write
     /// or fdatasync error later is fatal: logged, exit 3, never retried.
-    static func openStorage(_ path: String, syncsInline: Bool, log: Log) throws(NodeStartError) -> OpenedStorage {
+    static func openStorage(_ path: String, log: Log) throws(NodeStartError) -> OpenedStorage {
         let directory: DataDirectory
         do {
             directory = try DataDirectory.open(path)
         } catch {
             throw NodeStartError("\(error)", exitCode: 3)
         }
-        let options = WALOptions(syncsOnCallerThread: syncsInline, onFatalError: { message in
+        let options = WALOptions(onFatalError: { message in
             log.error("fatal: \(message)")
             exit(3)
         })

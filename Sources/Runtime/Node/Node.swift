@@ -58,7 +58,7 @@ public final class Node {
         self.me = me
         self.log = log
         self.options = options
-        let opened = try Self.openStorage(me.data, syncsInline: options.syncsWALInline, log: log)
+        let opened = try Self.openStorage(me.data, log: log)
         dataDirectory = opened.directory
         wal = opened.wal
         let tuning = config.tuning
@@ -150,27 +150,11 @@ public final class Node {
 
     private func beforeSleep() {
         serviceClients()
-        finishTurn()
+        // The turn's writes (this node's clients', forwarded ones) go out as one batch.
+        step(.endOfTurn)
+        appendRecordsOfTurn()
+        flushQueue.flushAll()
         closeFinishedClients()
-    }
-
-    /// Ends the loop turn: the turn's writes (this node's clients', forwarded
-    /// ones) are proposed as one batch, its records go to the WAL, peers and
-    /// clients are flushed. Inline, the records are then fdatasync'd here and
-    /// what waited for them (acks, replies) is released and flushed at once;
-    /// that may emit more records, so it repeats until none are left.
-    private func finishTurn() {
-        while true {
-            step(.endOfTurn)
-            appendRecordsOfTurn()
-            flushQueue.flushAll()
-            guard options.syncsWALInline, wal.syncNow() else { return }
-            step(.persisted(count: wal.durableCount))
-            if recordsThisTurn.isEmpty {
-                flushQueue.flushAll()
-                return
-            }
-        }
     }
 
     /// What INFO shows of the core, the log and the connections (the

@@ -11,13 +11,9 @@ public struct NodeOptions: Sendable, Equatable {
     /// without a read index, so reads may be stale. The chaos tests use it
     /// to show that the linearizability checker catches stale reads.
     public var unsafeLocalReads: Bool
-    /// The loop thread fdatasyncs each turn's records itself (the default);
-    /// false hands every batch to the WAL's sync thread (for comparison).
-    public var syncsWALInline: Bool
 
-    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, syncsWALInline: Bool = true) {
+    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false) {
         self.peerVia = peerVia
         self.unsafeLocalReads = unsafeLocalReads
-        self.syncsWALInline = syncsWALInline
     }
 }
