@@ -10,6 +10,7 @@ extension Replica {
         reads.roundRequested = false
         precondition(reads.heartbeatAcks[config.id] == reads.heartbeatSeq, "a round we did not acknowledge ourselves")
         broadcast(.heartbeat(ballot: ballot, commit: proposer.ownCommit, seq: reads.heartbeatSeq), includingSelf: false)
+        proposer.advertisedCommit = proposer.ownCommit
         confirmReads()
     }
 

@@ -14,6 +14,7 @@ extension Replica {
         // We never propose at or below `applied`, so no follower holds a value
         // of our ballot there; above it we advertise only what we chose.
         proposer.ownCommit = applied
+        proposer.advertisedCommit = 0
         reads.heartbeatAcks = [:]
         if through > applied {
             for slot in (applied + 1)...through {
@@ -44,6 +45,7 @@ extension Replica {
             clients.pending[request.id]?.handedTo = me
         }
         broadcast(.accept(ballot: ballot, slot: slot, value: value, commit: proposer.ownCommit), includingSelf: true)
+        proposer.advertisedCommit = proposer.ownCommit
     }
 
     var retransmitMs: UInt64 { CoreLimits.retransmitHeartbeats * config.heartbeatMs }

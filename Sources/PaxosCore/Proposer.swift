@@ -26,6 +26,11 @@ struct Proposer {
     /// others, or a follower could mark a value of ours chosen where another
     /// ballot's value was. Invariant while leading: ownCommit <= commitIndex.
     var ownCommit: Slot = 0
+    /// The highest `ownCommit` sent to every peer (in an accept broadcast or a
+    /// heartbeat): with end-of-turn proposals, a turn that moved the commit
+    /// point but sent no accept sends a heartbeat, so followers apply (and
+    /// answer their clients) now rather than at the next heartbeat.
+    var advertisedCommit: Slot = 0
     /// A candidate's phase 1 must complete within an election timeout.
     var candidacy: Timeout
     /// A leader re-prepares above a learner's floor at most once per election timeout.

@@ -53,3 +53,35 @@ struct EndOfTurnTests {
         #expect(sent.allSatisfy { $0.requests.count == 1 })
     }
 }
+
+@Suite("Commit notices at the end of a loop turn")
+struct CommitNoticeTests {
+    func heartbeats(_ out: Output, to node: NodeID) -> [Slot] {
+        out.messages(to: node).compactMap { m in
+            if case .heartbeat(_, let commit, _) = m { return commit }
+            return nil
+        }
+    }
+
+    @Test("a turn that chose a slot but sent no accept tells the followers the new commit point")
+    func noticeAfterChosen() {
+        var h = EndOfTurnTests().leader(endOfTurn: true)
+        let b = h.replica.ballot
+        h.step(.submit(write(1, origin: 3, serial: 1)))
+        h.step(.endOfTurn)                      // slot 2 proposed, with commit 1
+        h.persistAll()
+        h.receive(.accepted(ballot: b, slot: 2), from: 1)
+        #expect(h.replica.commitIndex == 2)
+        let end = h.step(.endOfTurn)
+        #expect(heartbeats(end, to: 1) == [2])
+        #expect(heartbeats(end, to: 2) == [2])
+        #expect(heartbeats(h.step(.endOfTurn), to: 1).isEmpty, "nothing new to tell")
+    }
+
+    @Test("control: a turn that moved no commit point sends nothing")
+    func quietTurn() {
+        var h = EndOfTurnTests().leader(endOfTurn: true)
+        _ = h.step(.endOfTurn)
+        #expect(h.step(.endOfTurn).messages.isEmpty)
+    }
+}
