@@ -6,14 +6,7 @@ import Testing
 struct EndOfTurnTests {
     /// Node 3 leading a three-node cluster with its first slot chosen.
     func leader(endOfTurn: Bool) -> Harness {
-        var h = Harness(id: 3) { $0.proposesAtEndOfTurn = endOfTurn }
-        h.standUntilCandidate()
-        h.persistAll()
-        let b = h.replica.ballot
-        h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
-        h.persistAll()
-        h.receive(.accepted(ballot: b, slot: 1), from: 1)
-        return h
+        Harness.leadingNode3 { $0.proposesAtEndOfTurn = endOfTurn }
     }
 
     /// The slots and their requests of every accept sent to node 1.

@@ -54,6 +54,18 @@ struct Harness {
         return out
     }
 
+    /// Node 3 leading a three-node cluster with its first slot chosen (node 1's ack).
+    static func leadingNode3(configure: (inout CoreConfig) -> Void = { _ in }) -> Harness {
+        var h = Harness(id: 3, configure: configure)
+        h.standUntilCandidate()
+        h.persistAll()
+        let b = h.replica.ballot
+        h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
+        h.persistAll()
+        h.receive(.accepted(ballot: b, slot: 1), from: 1)
+        return h
+    }
+
     /// Everything emitted so far becomes durable.
     @discardableResult
     mutating func persistAll() -> Output {

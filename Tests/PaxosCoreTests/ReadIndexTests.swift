@@ -5,16 +5,7 @@ import Testing
 @Suite("Read index")
 struct ReadIndexTests {
     /// Node 3 leading a three-node cluster with its first slot committed.
-    func leader() -> Harness {
-        var h = Harness(id: 3)
-        h.standUntilCandidate()
-        h.persistAll()
-        let b = h.replica.ballot
-        h.receive(.promise(ballot: b, snapshotIndex: 0, accepted: []), from: 1)
-        h.persistAll()
-        h.receive(.accepted(ballot: b, slot: 1), from: 1)
-        return h
-    }
+    func leader() -> Harness { Harness.leadingNode3() }
 
     @Test("a read is answered only after a heartbeat round sent after it arrived is acknowledged by a majority")
     func readWaitsForRound() throws {
