@@ -100,8 +100,12 @@ extension Replica {
         if b > promised { raisePromise(to: b) }
         precondition(promised >= b, "a candidate without the promise of its ballot")
         if defects.skipsPhase1 {
-            // The defect: lead at once, proposing over slots that may hold chosen values.
-            becomeLeader(reproposals: [:], through: applied)
+            // The defect: lead at once, proposing no-ops over slots that may hold
+            // values chosen elsewhere. Through every slot our own log knows, so
+            // the leader's own invariants still hold (its next slot stays above
+            // anything it knows chosen) and the simulator's checkers, not a
+            // precondition, catch the damage.
+            becomeLeader(reproposals: [:], through: max(commitIndex, acceptor.log.keys.max() ?? 0))
             return
         }
         proposer.phase1 = Phase1(fromSlot: applied + 1)

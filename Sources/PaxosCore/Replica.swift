@@ -142,7 +142,8 @@ public struct Replica<SM: StateMachine> {
         precondition(role == .follower || acceptor.isVoter, "a learner standing or leading")
         precondition(role != .leader || promised == ballot, "a leader's promise is its ballot")
         precondition(role != .leader || proposer.ownCommit <= commitIndex, "advertised commit beyond the commit point")
-        precondition(role != .leader || proposer.nextSlot > commitIndex, "a leader with no slot above the commit point")
+        precondition(role != .leader || proposer.nextSlot > commitIndex,
+                     "a leader with no slot above the commit point (node \(config.id): next slot \(proposer.nextSlot), commit \(commitIndex), applied \(applied))")
         precondition(role != .leader || leaderID == config.id, "a leader that follows another")
         precondition(role != .follower || reads.waits.isEmpty, "a follower holding reads for a round")
         // So our own queued writes are bounded by `pending`: each is one of them, not yet handed off.
