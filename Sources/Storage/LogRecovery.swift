@@ -8,10 +8,13 @@ struct RecoveryPlan {
         let sequence: UInt64
         /// From the segment header; every record's CRC in the segment covers it.
         let salt: UInt64
-        /// End of the last good record (at least `SegmentHeader.bytes`); a
-        /// torn tail beyond it is cut off.
+        /// End of the last good record (at least `SegmentHeader.bytes`): the
+        /// segment's logical size, where the writer resumes.
         let validBytes: Int
-        let fileBytes: Int
+        /// End of a torn tail after `validBytes` (its last nonzero byte);
+        /// `validBytes` when only zeros follow (a clean end). The writer
+        /// overwrites the torn bytes with zeros before it writes anything.
+        let tornEnd: Int
         let maxSlot: Slot
     }
 
@@ -89,10 +92,13 @@ enum LogRecovery {
         }
     }
 
-    /// Replays one segment's records into `state`. Damage is a torn tail only
-    /// in the last segment and only when no valid record (under the segment's
-    /// salt) follows it. The header is never a torn tail: a segment gets its
-    /// name only once its header is durable (`SegmentWriter.createSegment`).
+    /// Replays one segment's records into `state`. Segments are preallocated
+    /// with zeros, so zeros from the end of the last record to the end of
+    /// the file are a clean end, in any segment. Other damage is a torn tail
+    /// only in the last segment and only when no valid record (under the
+    /// segment's salt) follows it, zeros and all. The header is never a torn
+    /// tail: a segment gets its name only once its header is durable
+    /// (`SegmentWriter`).
     private static func scanSegment(_ path: String, sequence: UInt64, isLast: Bool, _ fs: any FileSystem,
                                     into state: inout RecoveredState) throws -> RecoveryPlan.Segment {
         let bytes = try fs.readFile(path)
@@ -102,9 +108,10 @@ enum LogRecovery {
         } catch {
             throw StorageError.corruptLog(file: path, offset: 0, reason: "\(error)")
         }
+        let contentEnd = RecordFrame.contentEnd(bytes, from: SegmentHeader.bytes)
         var offset = SegmentHeader.bytes
         var maxSlot: Slot = 0
-        while offset < bytes.count {
+        while offset < contentEnd {
             switch RecordFrame.parse(bytes, at: offset, salt: header.salt) {
             case .frame(let payload, let next):
                 let record: Record
@@ -122,16 +129,17 @@ enum LogRecovery {
                 state.apply(record)
                 offset = next
             case .bad(let reason):
-                guard isLast, !RecordFrame.hasValidFrame(bytes, after: offset, salt: header.salt) else {
+                guard isLast, !RecordFrame.hasValidFrame(bytes, after: offset, before: contentEnd, salt: header.salt) else {
                     throw StorageError.corruptLog(file: path, offset: offset, reason: reason)
                 }
                 // A torn tail: it was never reported durable, so it is dropped.
                 return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: offset,
-                                            fileBytes: bytes.count, maxSlot: maxSlot)
+                                            tornEnd: contentEnd, maxSlot: maxSlot)
             }
         }
-        precondition(offset == bytes.count, "a frame ran past the end of its segment")
-        return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: bytes.count,
-                                    fileBytes: bytes.count, maxSlot: maxSlot)
+        // Only zeros from `offset` on (a frame's payload may end in zeros itself).
+        precondition(offset <= bytes.count, "a frame ran past the end of its segment")
+        return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: offset,
+                                    tornEnd: offset, maxSlot: maxSlot)
     }
 }

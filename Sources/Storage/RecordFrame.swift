@@ -10,6 +10,11 @@ import PaxosCore
 /// was written to as a frame: one embedded in a value was framed under some
 /// other salt, or none. The payload of a `coreRecord` frame is
 /// `Record.encoded()`.
+///
+/// Zero bytes never parse as a frame, under any salt: the length must be
+/// nonzero (checked before the CRC) and the kind is 1. Segments are
+/// preallocated with zeros (`SegmentWriter`), so a run of zeros after the
+/// last record is the log's clean end, not a record and not damage.
 enum RecordFrame {
     static let headerBytes = 9
     static let kindCoreRecord: UInt8 = 1
@@ -84,15 +89,17 @@ enum RecordFrame {
         return .frame(payload: payloadStart..<(payloadStart + length), next: payloadStart + length)
     }
 
-    /// True when some frame valid under `salt` starts after `offset`: then
-    /// damage at `offset` cannot be a torn tail, because this segment's
-    /// writer appended records after it. The salt keeps this sound when
-    /// values hold frames: those were framed under another salt (or crafted
-    /// without knowing this one), so they do not count, but for the CRC's
-    /// 2^-32 per candidate.
-    static func hasValidFrame(_ bytes: [UInt8], after offset: Int, salt: UInt64) -> Bool {
+    /// True when some frame valid under `salt` starts after `offset` (and
+    /// before `end`, the `contentEnd` of the bytes: no frame starts in their
+    /// zero tail, its length would be 0): then damage at `offset` cannot be
+    /// a torn tail, because this segment's writer wrote records after it.
+    /// The salt keeps this sound when values hold frames: those were framed
+    /// under another salt (or crafted without knowing this one), so they do
+    /// not count, but for the CRC's 2^-32 per candidate.
+    static func hasValidFrame(_ bytes: [UInt8], after offset: Int, before end: Int? = nil, salt: UInt64) -> Bool {
+        let end = min(end ?? bytes.count, bytes.count)
         var candidate = offset + 1
-        while candidate + headerBytes <= bytes.count {
+        while candidate < end && candidate + headerBytes <= bytes.count {
             let length = Int(readU32(bytes, at: candidate))
             if length > 0, length <= bytes.count - candidate - headerBytes, bytes[candidate + 8] == kindCoreRecord,
                parse(bytes, at: candidate, salt: salt).isValid {
@@ -101,5 +108,13 @@ enum RecordFrame {
             candidate += 1
         }
         return false
+    }
+
+    /// The end of the last nonzero byte at or after `start` (`start` when
+    /// every byte from there on is zero): where a segment's zero tail begins.
+    static func contentEnd(_ bytes: [UInt8], from start: Int) -> Int {
+        var end = bytes.count
+        while end > start && bytes[end - 1] == 0 { end -= 1 }
+        return max(end, start)
     }
 }

@@ -11,6 +11,8 @@ final class SegmentWriter {
         /// Highest accept slot in the segment (0: none); compaction deletes a
         /// segment only when this is at or below the snapshot index.
         var maxSlot: Slot
+        /// Logical size: the header and the records written, not the zeros
+        /// the file was preallocated with after them (nor its file size).
         /// Invariant: bytes >= SegmentHeader.bytes (the header comes first).
         var bytes: Int
     }
@@ -20,7 +22,9 @@ final class SegmentWriter {
     private let options: WALOptions
     /// Oldest first; never empty; the last is being appended to.
     private(set) var segments: [Segment]
+    /// The last segment's file: preallocated (`SegmentFiles`), written at its logical end.
     private var current: any AppendableFile
+    private let preparer: SegmentPreparer
     /// Frames written since the last flush; flushed before every sync.
     private var buffer: [UInt8] = []
     /// Bytes appended to `current` since its last fdatasync.
@@ -37,8 +41,8 @@ final class SegmentWriter {
 
     private static let bufferBytesMax = 1 << 20
 
-    /// Opens the log where recovery left it: removes leftovers, cuts a torn
-    /// tail, and reopens the last segment (or creates the first).
+    /// Opens the log where recovery left it: removes leftovers, overwrites a
+    /// torn tail with zeros, and reopens the last segment (or creates the first).
     init(resuming plan: RecoveryPlan, layout: DataDirectoryLayout, fileSystem fs: any FileSystem, options: WALOptions) throws {
         self.layout = layout
         self.fs = fs
@@ -46,6 +50,7 @@ final class SegmentWriter {
         maxPromised = plan.state.promised
         hasJoined = plan.state.hasJoined
         snapshotIndex = plan.snapshotIndex
+        preparer = SegmentPreparer(layout: layout, fileSystem: fs, options: options)
         for path in plan.obsoletePaths { try fs.removeFile(path) }
         if !plan.obsoletePaths.isEmpty {
             try Self.syncDirectory(layout.walDirectory, fs, options)
@@ -61,18 +66,23 @@ final class SegmentWriter {
             // whose directory entry a power cut could still take away.
             try Self.syncDirectory(layout.walDirectory, fs, options)
             current = try fs.openForAppending(layout.segmentPath(last.sequence), create: false)
-            if current.size > last.validBytes {
-                try current.truncate(to: last.validBytes)
+            precondition(current.size >= last.tornEnd, "segment shorter than recovery read it")
+            if last.tornEnd > last.validBytes {
+                // Zeros, not ftruncate: the file keeps its preallocated size,
+                // and the torn bytes cannot be read as records later, when
+                // shorter records have overwritten only part of them.
+                try SegmentFiles.writeZeros(current, from: last.validBytes, to: last.tornEnd, options, syncsEachChunk: false)
                 if !options.skipsSyncForCrashTest { try current.dataSync() }
             }
         } else {
-            let (file, segment) = try Self.createSegment(plan.firstSegment, layout, fs, options)
+            let (file, segment) = try Self.createSegment(plan.firstSegment, spare: nil, layout, fs, options)
             current = file
             segments = [segment]
         }
-        precondition(current.size == segments[segments.count - 1].bytes, "segment size disagrees with recovery")
+        prepareAheadIfHalfFull()
     }
 
+    /// Logical bytes of all segments (headers and records, not the zeros after them).
     var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
 
     /// Adds one record (its `Record.encoded()` payload) after everything
@@ -81,7 +91,9 @@ final class SegmentWriter {
         precondition(!payload.isEmpty, "empty record payload")
         let frameBytes = RecordFrame.headerBytes + payload.count
         let last = segments.count - 1
-        // Rotate only a segment that holds a record, so each holds at least one.
+        // Rotate only a segment that holds a record, so each holds at least
+        // one; a record larger than a whole segment grows its fresh segment's
+        // file past the preallocated size (that sync then commits the size).
         if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes > options.segmentBytes {
             try rotate()
         }
@@ -92,6 +104,14 @@ final class SegmentWriter {
         segments[segments.count - 1].maxSlot = max(segments[segments.count - 1].maxSlot, slot)
         maxPromised = max(maxPromised, ballot)
         if buffer.count >= Self.bufferBytesMax { try flush() }
+        prepareAheadIfHalfFull()
+    }
+
+    /// Once the current segment is half full, the next one is prepared on
+    /// the preparer's thread, so rotation finds it zero-filled and synced.
+    private func prepareAheadIfHalfFull() {
+        let last = segments[segments.count - 1]
+        if last.bytes >= options.segmentBytes / 2 { preparer.request(last.sequence + 1) }
     }
 
     /// Makes everything written so far durable (one fdatasync).
@@ -155,51 +175,50 @@ final class SegmentWriter {
         try Self.syncDirectory(layout.snapDirectory, fs, options)
     }
 
+    /// Writes the buffered frames at the current segment's logical end, over its zeros.
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try current.append($0) }
+        let end = segments[segments.count - 1].bytes
+        try buffer.withUnsafeBytes { try current.write($0, at: end - buffer.count) }
         buffer.removeAll(keepingCapacity: true)
         hasUnsyncedBytes = true
-        assert(current.size == segments[segments.count - 1].bytes, "segment size drifted")
+        assert(current.size >= end, "segment file shorter than its records")
     }
 
-    /// Syncs the full segment, then starts the next one.
+    /// Syncs the full segment, then starts the next one: the spare the
+    /// preparer made ready (waiting if it is still being written), or, if
+    /// there is none, one created here.
     private func rotate() throws {
         try sync()
         current.close()
         let next = segments[segments.count - 1].sequence + 1
-        let (file, segment) = try Self.createSegment(next, layout, fs, options)
+        let (file, segment) = try Self.createSegment(next, spare: preparer.take(next), layout, fs, options)
         current = file
         segments.append(segment)
     }
 
-    /// Creates segment `sequence` with a fresh salt: writes its header to a
-    /// temp file, syncs it, renames it into place and syncs the directory,
-    /// so a `<seq>.wal` always starts with a durable header (a crash leaves
-    /// at most a `.wal.tmp`, which recovery removes) and its directory entry
-    /// is durable before any record in it can be reported durable. Returns
-    /// the segment opened for appending after the header.
-    private static func createSegment(_ sequence: UInt64, _ layout: DataDirectoryLayout, _ fs: any FileSystem,
-                                      _ options: WALOptions) throws -> (any AppendableFile, Segment) {
-        let header = SegmentHeader.makeRandom()
-        let temp = layout.segmentTempPath(sequence)
-        try fs.removeFile(temp)
-        do {
-            let out = try fs.openForAppending(temp, create: true)
-            defer { out.close() }
-            precondition(out.size == 0, "new segment \(sequence) is not empty")
-            try header.encoded().withUnsafeBytes { try out.append($0) }
-            if !options.skipsSyncForCrashTest { try out.dataSync() }
+    /// Installs segment `sequence` with a fresh salt (`SegmentFiles`): the
+    /// `spare` header when the preparer has synced its temp file, else a
+    /// new one written and synced here. Either way a `<seq>.wal` always
+    /// starts with a durable header and zeros (a crash leaves at most a
+    /// `.wal.tmp`, which recovery removes), and its directory entry is
+    /// durable before any record in it can be reported durable.
+    private static func createSegment(_ sequence: UInt64, spare: SegmentHeader?, _ layout: DataDirectoryLayout,
+                                      _ fs: any FileSystem, _ options: WALOptions) throws -> (any AppendableFile, Segment) {
+        let header: SegmentHeader
+        if let spare {
+            header = spare
+        } else {
+            header = SegmentHeader.makeRandom()
+            let completed = try SegmentFiles.writeTemp(sequence, header: header, layout, fs, options, syncsEachChunk: false)
+            precondition(completed, "segment creation stopped without being asked to")
         }
-        let path = layout.segmentPath(sequence)
-        try fs.rename(temp, to: path)
-        try syncDirectory(layout.walDirectory, fs, options)
-        let file = try fs.openForAppending(path, create: false)
-        precondition(file.size == SegmentHeader.bytes, "new segment \(sequence) holds more than its header")
+        let file = try SegmentFiles.install(sequence, layout, fs, options)
         return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes))
     }
 
     func close() {
+        preparer.stop()
         current.close()
     }
 

@@ -2,7 +2,8 @@ import Glibc
 
 /// Tuning and test hooks of a `WriteAheadLog`.
 public struct WALOptions: Sendable {
-    /// A new segment starts once the current one holds this many bytes.
+    /// A new segment starts once the current one holds this many bytes of
+    /// records; each segment file is created at this size, zero-filled.
     public var segmentBytes: Int
     /// zlib level for snapshots (1 = fastest).
     public var compressionLevel: Int32
