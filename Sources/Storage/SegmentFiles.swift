@@ -8,9 +8,9 @@
 /// `.wal.tmp`, which recovery removes; after it, the segment is a header and
 /// zeros, which recovery reads as an empty segment.
 enum SegmentFiles {
-    /// Zeros are written (and, ahead of time, synced) this much at a time.
-    static let zeroChunkBytes = 1 << 20
-    private static let zeros = [UInt8](repeating: 0, count: zeroChunkBytes)
+    /// The largest chunk of zeros written at once (`WALOptions.zeroChunkBytes`).
+    static let zeroChunkBytesMax = 1 << 20
+    private static let zeros = [UInt8](repeating: 0, count: zeroChunkBytesMax)
 
     /// The size a new segment is created at.
     static func preallocatedBytes(_ options: WALOptions) -> Int {
@@ -54,10 +54,11 @@ enum SegmentFiles {
     @discardableResult
     static func writeZeros(_ file: any AppendableFile, from start: Int, to end: Int, _ options: WALOptions,
                            syncsEachChunk: Bool, shouldStop: () -> Bool = { false }) throws -> Bool {
+        let chunk = min(max(options.zeroChunkBytes, 1), zeroChunkBytesMax)
         var offset = start
         while offset < end {
             if shouldStop() { return false }
-            let count = min(zeroChunkBytes, end - offset)
+            let count = min(chunk, end - offset)
             try zeros.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: offset) }
             offset += count
             if syncsEachChunk && !options.skipsSyncForCrashTest { try file.dataSync() }

@@ -15,6 +15,10 @@ public struct WALOptions: Sendable {
     /// status 3, because after a failed fsync the page cache may have
     /// dropped the data and retrying would report lost records as durable.
     public var onFatalError: @Sendable (String) -> Void
+    /// A new segment's zeros are written (and, ahead of time, synced) this
+    /// much at a time; at most `SegmentFiles.zeroChunkBytesMax`. Tests make
+    /// it small, to crash between chunks of small segments.
+    var zeroChunkBytes = SegmentFiles.zeroChunkBytesMax
 
     public init(segmentBytes: Int = 16 << 20, compressionLevel: Int32 = 1, skipsSyncForCrashTest: Bool = false,
                 onFatalError: @escaping @Sendable (String) -> Void = WALOptions.exitOnFatalError) {

@@ -36,6 +36,9 @@ final class LossyFileSystem: @unchecked Sendable {
     /// File operations so far, by every mount (for tests that crash at each one in turn).
     var operationCount: Int { lock.withLock { operations } }
     private var operations = 0
+    /// The path of the operation `crash(afterOperations:)` crashed in.
+    var crashedInPath: String? { lock.withLock { crashPath } }
+    private var crashPath: String?
 
     init(seed: UInt64) {
         random = SplitMix64(seed: seed)
@@ -112,6 +115,7 @@ final class LossyFileSystem: @unchecked Sendable {
         operations += 1
         if let n = operationsBeforeCrash {
             if n <= 1 {
+                crashPath = path
                 crashLocked()
                 throw IOError(errnoCode: EIO, reason: "crashed \(path)")
             }

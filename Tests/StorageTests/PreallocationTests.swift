@@ -162,11 +162,12 @@ struct PreallocationTests {
 
     @Test("a crash at every file operation around segment creation and preallocation loses no synced record and never refuses to start")
     func crashAtEveryStepOfCreation() throws {
-        let segmentBytes = 2 * SegmentFiles.zeroChunkBytes + 4096  // three chunks of zeros each
-        let batches = (0..<12).map { i in
-            [accept(Slot(i + 1), payload: Array(repeating: UInt8(i + 1), count: 300_000))]
+        let segmentBytes = 3 * 1024 + 512  // four chunks of zeros each
+        let batches = (0..<20).map { i in
+            [accept(Slot(i + 1), payload: Array(repeating: UInt8(i + 1), count: 400))]
         }
-        let options = WALOptions(segmentBytes: segmentBytes, onFatalError: { _ in })
+        var options = WALOptions(segmentBytes: segmentBytes, onFatalError: { _ in })
+        options.zeroChunkBytes = 1024
         func run(_ disk: LossyFileSystem) -> Int {
             guard let (wal, _) = try? WriteAheadLog.open(directory: "/data", fileSystem: disk.mount(), options: options) else {
                 return 0  // the crash came during the open
@@ -185,10 +186,12 @@ struct PreallocationTests {
         let operations = counting.operationCount
         #expect(operations > 40, "too few operations (\(operations)) to cover creation")
         var rotations = 0
+        var interruptedCreations = 0
         for k in 1...(operations + 2) {
             let disk = LossyFileSystem(seed: UInt64(k))
             disk.crash(afterOperations: k)
             let durable = run(disk)
+            if disk.crashedInPath?.hasSuffix(".wal.tmp") == true { interruptedCreations += 1 }
             let (wal, state): (WriteAheadLog, RecoveredState)
             do {
                 (wal, state) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount(), options: options)
@@ -205,5 +208,6 @@ struct PreallocationTests {
             wal.close()
         }
         #expect(rotations > 0, "no crash landed after a rotation")
+        #expect(interruptedCreations > 5, "too few crashes (\(interruptedCreations)) landed inside a segment's creation")
     }
 }
