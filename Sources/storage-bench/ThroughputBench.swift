@@ -56,21 +56,26 @@ func measureAppends(base: String, appenders: Int, seconds duration: Double) thro
 func runThroughputBench(base: String, runs: Int, seconds duration: Double) throws {
     print("storage-bench: \(runs) runs of \(fixed(duration, 1)) s per case, data in \(base)")
     var latencies: [Double] = []
+    var overwriteLatencies: [Double] = []
     var results: [Int: [Double]] = [:]
     let counts = [1, 16, 64]
     for run in 1...runs {
         let probe = ScratchDirectory(base: base, name: "probe")
-        latencies.append(try measureSyncLatency(directory: probe.path))
+        let probed = try measureSyncLatency(directory: probe.path)
+        latencies.append(probed.appending)
+        overwriteLatencies.append(probed.overwriting)
         probe.remove()
         for n in counts {
             let rate = try measureAppends(base: base, appenders: n, seconds: duration)
             results[n, default: []].append(rate)
             print("  run \(run): \(n) appenders: \(Int(rate)) appends/s")
         }
-        print("  run \(run): fdatasync latency \(fixed(latencies.last!, 3)) ms")
+        print("  run \(run): fdatasync latency \(fixed(latencies.last!, 3)) ms appending, \(fixed(overwriteLatencies.last!, 3)) ms overwriting")
     }
     let latency = median(latencies)
     print("fdatasync latency (median): \(fixed(latency, 3)) ms = \(Int(1000 / latency)) syncs/s")
+    let overwriteLatency = median(overwriteLatencies)
+    print("fdatasync latency overwriting a preallocated file (median): \(fixed(overwriteLatency, 3)) ms = \(Int(1000 / overwriteLatency)) syncs/s")
     for n in counts {
         print("durable appends/s with \(n) appenders (median): \(Int(median(results[n]!)))")
     }

@@ -6,7 +6,9 @@ usage: storage-bench [--dir DIR] [--runs N] [--seconds S]
 Default mode: measures durable appends per second with 1, 16 and 64
 concurrent appenders (simulated clients on one event-loop thread; each
 waits for its record to be durable before appending the next) and this
-disk's own latency for one fdatasync, measured in the same run. Runs each
+disk's own latency for one small write + fdatasync, measured in the same
+run two ways in alternation: appending to a file (the sync commits the
+new size) and overwriting a preallocated one (as the WAL's segments are). Runs each
 case N times (default 3) for S seconds (default 2) and prints the medians
 and the 64/1 ratio.
 
