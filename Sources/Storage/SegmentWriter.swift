@@ -111,7 +111,7 @@ final class SegmentWriter {
     /// the preparer's thread, so rotation finds it zero-filled and synced.
     private func prepareAheadIfHalfFull() {
         let last = segments[segments.count - 1]
-        if last.bytes >= options.segmentBytes / 2 { preparer.request(last.sequence + 1) }
+        if options.preparesNextSegment && last.bytes >= options.segmentBytes / 2 { preparer.request(last.sequence + 1) }
     }
 
     /// Makes everything written so far durable (one fdatasync).

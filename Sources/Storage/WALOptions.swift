@@ -5,6 +5,11 @@ public struct WALOptions: Sendable {
     /// A new segment starts once the current one holds this many bytes of
     /// records; each segment file is created at this size, zero-filled.
     public var segmentBytes: Int
+    /// Prepares the next segment (zero fill and syncs) on a background
+    /// thread once the current one is half full, so rotation only renames
+    /// it. Off, rotation creates it on the sync thread, in front of the
+    /// records waiting there; `storage-bench --rotation` compares the two.
+    public var preparesNextSegment = true
     /// zlib level for snapshots (1 = fastest).
     public var compressionLevel: Int32
     /// Skips every fdatasync/fsync. Only for the test that shows the crash
