@@ -19,8 +19,10 @@ struct PreallocationTests {
 
     /// Appends `batch` to a log opened on `dir`, waits until it is durable, and returns the log's `walBytes`.
     @discardableResult
-    func append(_ batch: [Record], to dir: TemporaryDirectory, segmentBytes: Int = 1 << 20) throws -> Int {
-        let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: segmentBytes))
+    func append(_ batch: [Record], to dir: TemporaryDirectory, segmentBytes: Int = 1 << 20, preparesAhead: Bool = true) throws -> Int {
+        var options = WALOptions(segmentBytes: segmentBytes)
+        options.preparesNextSegment = preparesAhead
+        let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: options)
         defer { wal.close() }
         wal.append(batch)
         #expect(wal.waitUntilDurable(UInt64(batch.count), timeoutNanoseconds: fiveSeconds))
@@ -141,14 +143,15 @@ struct PreallocationTests {
         #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
     }
 
-    @Test("rotation still happens by records written, every segment at its full size, and all of it replays")
-    func rotationByLogicalBytes() throws {
+    @Test("rotation still happens by records written, every segment at its full size, and all of it replays",
+          arguments: [true, false])
+    func rotationByLogicalBytes(preparesAhead: Bool) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let many = (1...300).map { accept(Slot($0), payload: Array(repeating: UInt8(truncatingIfNeeded: $0), count: 40)) }
         var walBytes = 0
         for chunk in stride(from: 0, to: many.count, by: 25) {
-            walBytes = try append(Array(many[chunk..<(chunk + 25)]), to: dir, segmentBytes: 2048)
+            walBytes = try append(Array(many[chunk..<(chunk + 25)]), to: dir, segmentBytes: 2048, preparesAhead: preparesAhead)
         }
         let paths = segmentPaths(dir)
         #expect(paths.count > 5)
