@@ -1,6 +1,6 @@
 import PaxosCore
 
-/// The first bytes of every WAL segment (segment format 2):
+/// The first bytes of every WAL segment (segment format 3):
 ///
 ///     "PXWALSEG" | u32 format version | u64 salt | u32 CRC-32 of the 20 bytes before it
 ///
@@ -18,13 +18,17 @@ import PaxosCore
 /// never reused, so a recreated segment does not accept its predecessor's
 /// frames either.
 ///
-/// Format 1 was records only, without this header. This build reads format 2
-/// only and refuses anything else with a clear error, naming the file.
+/// Format 1 was records only, without this header. Format 2 had this header
+/// but frames without a durable end and segments without a seal
+/// (`RecordFrame`, `Seal`). This build reads format 3 only and refuses
+/// anything else with a clear error, naming the file: the upgrade is to wipe
+/// the node's data directory and let it rejoin (it comes back as a learner,
+/// rule 9, and catches up from its peers).
 /// A segment is created as `<seq>.wal.tmp`, its header synced, then renamed:
 /// so every `<seq>.wal` starts with a complete header, and a bad one is damage.
 struct SegmentHeader: Equatable {
     static let magic: [UInt8] = Array("PXWALSEG".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     static let bytes = 24
 
     let salt: UInt64
@@ -62,6 +66,10 @@ struct SegmentHeader: Equatable {
         }
         var r = ByteReader(bytes, offset: Self.magic.count)
         let version = try r.u32()
+        guard version != 2 else {
+            throw DecodeError.invalid("segment format 2 (before record durable ends and segment seals); this build reads "
+                                      + "format \(Self.formatVersion): wipe this node's data directory and let it rejoin, one node at a time")
+        }
         guard version == Self.formatVersion else {
             throw DecodeError.invalid("unsupported segment format version \(version) (this build reads \(Self.formatVersion))")
         }

@@ -15,6 +15,8 @@ final class SegmentWriter {
         /// the file was preallocated with after them (nor its file size).
         /// Invariant: bytes >= SegmentHeader.bytes (the header comes first).
         var bytes: Int
+        /// Records written, the seal not counted (the seal says how many).
+        var records: Int
     }
 
     private let layout: DataDirectoryLayout
@@ -29,6 +31,11 @@ final class SegmentWriter {
     private var buffer: [UInt8] = []
     /// Bytes appended to `current` since its last fdatasync.
     private var hasUnsyncedBytes = false
+    /// The current segment's logical end when its last fdatasync returned:
+    /// every frame carries it as its durable end (`LogRecovery.scanSegment`
+    /// relies on it to tell a torn batch from damaged durable bytes).
+    /// Invariant: SegmentHeader.bytes <= durableBytes <= the segment's bytes.
+    private var durableBytes = SegmentHeader.bytes
     /// The highest ballot in any record ever written or recovered.
     private(set) var maxPromised: Ballot
     /// Whether a `.joined` record was ever written or recovered: like the
@@ -59,7 +66,7 @@ final class SegmentWriter {
         if let last = plan.segments.last {
             precondition(last.validBytes >= SegmentHeader.bytes, "recovery kept a segment without its header")
             segments = plan.segments.map {
-                Segment(sequence: $0.sequence, salt: $0.salt, maxSlot: $0.maxSlot, bytes: $0.validBytes)
+                Segment(sequence: $0.sequence, salt: $0.salt, maxSlot: $0.maxSlot, bytes: $0.validBytes, records: $0.records)
             }
             // A kill -9 may have come between a segment's rename and its
             // directory sync: no record may be reported durable in a segment
@@ -72,7 +79,16 @@ final class SegmentWriter {
                 // and the torn bytes cannot be read as records later, when
                 // shorter records have overwritten only part of them.
                 try SegmentFiles.writeZeros(current, from: last.validBytes, to: last.tornEnd, options, syncsEachChunk: false)
-                if !options.skipsSyncForCrashTest { try current.dataSync() }
+            }
+            // Always synced: after a kill -9 the records recovered may be
+            // in the page cache only, and the next frames will claim them
+            // durable (a frame claiming bytes that a power cut then takes
+            // would make recovery refuse a merely torn batch).
+            if !options.skipsSyncForCrashTest { try current.dataSync() }
+            durableBytes = last.validBytes
+            if last.isSealed {
+                // Rotation was cut after the seal was synced: start the next segment.
+                try startNextSegment()
             }
         } else {
             let (file, segment) = try Self.createSegment(plan.firstSegment, spare: nil, layout, fs, options)
@@ -94,17 +110,26 @@ final class SegmentWriter {
         // Rotate only a segment that holds a record, so each holds at least
         // one; a record larger than a whole segment grows its fresh segment's
         // file past the preallocated size (that sync then commits the size).
-        if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes > options.segmentBytes {
+        // Room is kept for the seal, so it too lands in the preallocated zeros.
+        if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes + Seal.frameBytes > options.segmentBytes {
             try rotate()
         }
-        let bufferedBefore = buffer.count
-        RecordFrame.append(payload: payload, salt: segments[segments.count - 1].salt, to: &buffer)
-        precondition(buffer.count == bufferedBefore + frameBytes, "frame size differs from its header and payload")
-        segments[segments.count - 1].bytes += frameBytes
+        appendFrame(payload, kind: RecordFrame.kindCoreRecord)
+        segments[segments.count - 1].records += 1
         segments[segments.count - 1].maxSlot = max(segments[segments.count - 1].maxSlot, slot)
         maxPromised = max(maxPromised, ballot)
         if buffer.count >= Self.bufferBytesMax { try flush() }
         prepareAheadIfHalfFull()
+    }
+
+    /// Frames `payload` at the current segment's logical end, which it advances.
+    private func appendFrame(_ payload: [UInt8], kind: UInt8) {
+        let bufferedBefore = buffer.count
+        RecordFrame.append(payload: payload, kind: kind, durableEnd: durableBytes, salt: segments[segments.count - 1].salt,
+                           to: &buffer)
+        precondition(buffer.count == bufferedBefore + RecordFrame.headerBytes + payload.count,
+                     "frame size differs from its header and payload")
+        segments[segments.count - 1].bytes += RecordFrame.headerBytes + payload.count
     }
 
     /// Once the current segment is half full, the next one is prepared on
@@ -120,6 +145,7 @@ final class SegmentWriter {
         guard hasUnsyncedBytes else { return }
         if !options.skipsSyncForCrashTest { try current.dataSync() }
         hasUnsyncedBytes = false
+        durableBytes = segments[segments.count - 1].bytes
     }
 
     /// Writes the `.joined` record (slot 0) and remembers it for compaction.
@@ -185,16 +211,27 @@ final class SegmentWriter {
         assert(current.size >= end, "segment file shorter than its records")
     }
 
-    /// Syncs the full segment, then starts the next one: the spare the
+    /// Seals the full segment and syncs it, then starts the next one. The
+    /// seal is durable before the next segment exists, so before any record
+    /// in it can be reported durable: recovery can then refuse every
+    /// non-last segment without one (`LogRecovery.scanSegment`).
+    private func rotate() throws {
+        let full = segments[segments.count - 1]
+        appendFrame(Seal(length: full.bytes, records: full.records).encoded(), kind: RecordFrame.kindSeal)
+        try sync()
+        try startNextSegment()
+    }
+
+    /// Closes the sealed current segment and starts the next: the spare the
     /// preparer made ready (waiting if it is still being written), or, if
     /// there is none, one created here.
-    private func rotate() throws {
-        try sync()
+    private func startNextSegment() throws {
         current.close()
         let next = segments[segments.count - 1].sequence + 1
         let (file, segment) = try Self.createSegment(next, spare: preparer.take(next), layout, fs, options)
         current = file
         segments.append(segment)
+        durableBytes = SegmentHeader.bytes  // created with its header synced
     }
 
     /// Installs segment `sequence` with a fresh salt (`SegmentFiles`): the
@@ -214,7 +251,7 @@ final class SegmentWriter {
             precondition(completed, "segment creation stopped without being asked to")
         }
         let file = try SegmentFiles.install(sequence, layout, fs, options)
-        return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes))
+        return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes, records: 0))
     }
 
     func close() {

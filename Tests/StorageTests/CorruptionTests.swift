@@ -8,12 +8,16 @@ import Testing
 struct CorruptionTests {
     let records = (1...20).map { accept(Slot($0), payload: Array(repeating: UInt8($0), count: 30)) }
 
-    /// Writes `records`, then `extra`, into one segment and returns the segment's path.
+    /// Writes `records`, then `extra`, into one segment, each record in a
+    /// batch of its own (so each record's frame says the ones before it
+    /// were durable), and returns the segment's path.
     func writeLog(_ dir: TemporaryDirectory, segmentBytes: Int = 1 << 20, extra: [Record] = []) throws -> String {
         let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: segmentBytes))
         defer { wal.close() }
-        wal.append(records + extra)
-        #expect(wal.waitUntilDurable(UInt64(records.count + extra.count), timeoutNanoseconds: fiveSeconds))
+        for (i, record) in (records + extra).enumerated() {
+            wal.append([record])
+            #expect(wal.waitUntilDurable(UInt64(i + 1), timeoutNanoseconds: fiveSeconds))
+        }
         return dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
     }
 
@@ -184,7 +188,7 @@ struct CorruptionTests {
             #expect(wal.waitUntilDurable(20, timeoutNanoseconds: fiveSeconds))
             segment = dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
             let salt = try SegmentHeader(decoding: readBytes(segment)).salt
-            wal.append([recordHoldingDump(RecordFrame.encode(accept(77), salt: salt))])
+            wal.append([recordHoldingDump(RecordFrame.encode(accept(77), durableEnd: offsetOfRecord(20) + 1, salt: salt))])
             #expect(wal.waitUntilDurable(21, timeoutNanoseconds: fiveSeconds))
         }
         var bytes = readBytes(segment)
@@ -211,16 +215,29 @@ struct CorruptionTests {
 
     @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
     func segmentWithoutHeader() throws {
-        try expectRefusal(at: 0, "no segment header (segments of format 1, before segment salts, have none; this build reads format 2)") {
+        try expectRefusal(at: 0, "no segment header (segments of format 1, before segment salts, have none; this build reads format 3)") {
             Array($0.dropFirst(SegmentHeader.bytes))
+        }
+    }
+
+    @Test("a segment of format 2 (no durable ends, no seals) refuses to open, says how to upgrade, and touches nothing")
+    func formatTwoSegment() throws {
+        try expectRefusal(at: 0, "segment format 2 (before record durable ends and segment seals); this build reads format 3: "
+                                 + "wipe this node's data directory and let it rejoin, one node at a time") {
+            // A well-formed format 2 header: the version, then the CRC over it.
+            var bytes = $0
+            bytes[SegmentHeader.magic.count] = 2
+            let crc = crc32Checksum(bytes, 0..<(SegmentHeader.bytes - 4))
+            withUnsafeBytes(of: crc.littleEndian) { bytes.replaceSubrange((SegmentHeader.bytes - 4)..<SegmentHeader.bytes, with: $0) }
+            return bytes
         }
     }
 
     @Test("an unknown segment format version refuses to open")
     func unknownFormatVersion() throws {
-        try expectRefusal(at: 0, "unsupported segment format version 3 (this build reads 2)") {
+        try expectRefusal(at: 0, "unsupported segment format version 4 (this build reads 3)") {
             var bytes = $0
-            bytes[SegmentHeader.magic.count] = 3
+            bytes[SegmentHeader.magic.count] = 4
             return bytes
         }
     }

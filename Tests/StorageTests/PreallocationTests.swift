@@ -39,7 +39,7 @@ struct PreallocationTests {
                 continue
             }
             #expect(reason == "invalid record length 0")
-            #expect(!RecordFrame.hasValidFrame(zeros, after: 0, salt: salt))
+            #expect(RecordFrame.frameDurablePast(0, in: zeros, salt: salt) == nil)
         }
     }
 
@@ -102,24 +102,170 @@ struct PreallocationTests {
         #expect(state == RecoveredState.replay(Array(records[0..<19]) + [accept(30, payload: [9])]))
     }
 
+    /// A log whose first batch, `records[0..<10]`, is durable; then, by
+    /// hand, the next batch as a power cut may leave it when the disk
+    /// persisted a later sector of it and not an earlier one: `damage` where
+    /// the frame of `records[10]` was to go (at D, the end of the first
+    /// batch), then the frame of `records[11]`, whole, claiming bytes
+    /// durable up to `durableEnd(D, end of records[10])`. Returns the
+    /// segment and D.
+    func tornBatch(_ dir: TemporaryDirectory, _ damage: Damage, durableEnd: (Int, Int) -> Int) throws -> (String, Int) {
+        try append(Array(records[0..<10]), to: dir)
+        let segment = try #require(segmentPaths(dir).first)
+        var bytes = readBytes(segment)
+        let d = offsetOfRecord(10)
+        #expect(RecordFrame.contentEnd(bytes, from: d) == d, "the first batch ends at D")
+        let salt = try SegmentHeader(decoding: bytes).salt
+        let lostCount = RecordFrame.headerBytes + records[10].encoded().count
+        let persisted = RecordFrame.encode(records[11], durableEnd: durableEnd(d, d + lostCount), salt: salt)
+        let lost = [UInt8](repeating: damage == .garbage ? 0xA5 : 0, count: lostCount)
+        bytes.replaceSubrange(d..<(d + lostCount + persisted.count), with: lost + persisted)
+        writeBytes(segment, bytes)
+        return (segment, d)
+    }
+
     enum Damage: CaseIterable {
         case garbage
         case zeros
     }
 
-    @Test("damage, then a valid record of the segment, then zeros: still refused, and nothing is touched", arguments: Damage.allCases)
-    func damageBeforeValidRecordRefuses(damage: Damage) throws {
+    @Test("a batch torn by a power cut that persisted a later frame but not an earlier one (durable end at or before the damage) is cut before both",
+          arguments: Damage.allCases)
+    func tornBatchWithLaterFramePersisted(damage: Damage) throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
-        try append(records, to: dir)
-        let segment = try #require(segmentPaths(dir).first)
-        var bytes = readBytes(segment)
-        for i in offsetOfRecord(18)..<offsetOfRecord(19) { bytes[i] = damage == .garbage ? 0xA5 : 0 }
-        writeBytes(segment, bytes)
+        let (segment, d) = try tornBatch(dir, damage) { d, _ in d }  // as the writer frames the second record of a batch
+        do {
+            let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 1 << 20))
+            defer { wal.close() }
+            #expect(state == RecoveredState.replay(Array(records[0..<10])))
+            let after = readBytes(segment)
+            #expect(after.count == 1 << 20)
+            #expect(RecordFrame.contentEnd(after, from: d) == d, "the torn batch is left behind")
+            #expect(wal.walBytes == d)
+            wal.append([accept(30, payload: [9])])
+            #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
+        }
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        wal.close()
+        #expect(state == RecoveredState.replay(Array(records[0..<10]) + [accept(30, payload: [9])]))
+    }
+
+    @Test("damage, then a valid record of the segment that says the damaged bytes were durable: refused, and nothing is touched",
+          arguments: Damage.allCases)
+    func damageBeforeDurableClaimRefuses(damage: Damage) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        // As a frame of a later batch says, once the batch holding D had synced.
+        let (segment, d) = try tornBatch(dir, damage) { _, endOfLost in endOfLost }
+        let bytes = readBytes(segment)
         let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
         let reason = damage == .garbage ? "invalid record length 2779096485" : "invalid record length 0"
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offsetOfRecord(18)): \(reason)")
+        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(d): \(reason)")
         #expect(readBytes(segment) == bytes)
+    }
+
+    @Test("damage in a durable batch with later batches after it is refused; in the last batch, cut (written by the log itself)")
+    func damageByBatch() throws {
+        for (damaged, refused) in [(5, true), (12, false)] {
+            let dir = TemporaryDirectory()
+            defer { dir.remove() }
+            try append(Array(records[0..<10]), to: dir)
+            try append(Array(records[10...]), to: dir)
+            let segment = try #require(segmentPaths(dir).first)
+            var bytes = readBytes(segment)
+            for i in offsetOfRecord(damaged)..<offsetOfRecord(damaged + 1) { bytes[i] = 0 }
+            writeBytes(segment, bytes)
+            if refused {
+                let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+                #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offsetOfRecord(damaged)): invalid record length 0")
+                #expect(readBytes(segment) == bytes)
+            } else {
+                let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+                wal.close()
+                #expect(state == RecoveredState.replay(Array(records[0..<damaged])))
+            }
+        }
+    }
+
+    /// The offset and kind of every frame in a segment, up to its zeros.
+    func frames(_ bytes: [UInt8]) throws -> [(offset: Int, kind: UInt8)] {
+        let salt = try SegmentHeader(decoding: bytes).salt
+        var offset = SegmentHeader.bytes
+        var found: [(offset: Int, kind: UInt8)] = []
+        while offset < bytes.count, case .frame(let kind, _, _, let next) = RecordFrame.parse(bytes, at: offset, salt: salt) {
+            found.append((offset, kind))
+            offset = next
+        }
+        return found
+    }
+
+    /// Several segments of 2 KiB, each but the last ending with its seal.
+    func sealedLog(_ dir: TemporaryDirectory) throws -> [Record] {
+        let many = (1...60).map { accept(Slot($0), payload: Array(repeating: UInt8($0), count: 40)) }
+        for chunk in stride(from: 0, to: many.count, by: 10) {
+            try append(Array(many[chunk..<(chunk + 10)]), to: dir, segmentBytes: 2048)
+        }
+        let paths = segmentPaths(dir)
+        #expect(paths.count >= 3)
+        for (i, path) in paths.enumerated() {
+            let bytes = readBytes(path)
+            let kinds = try frames(bytes).map(\.kind)
+            let sealed = kinds.last == RecordFrame.kindSeal && kinds.dropLast().allSatisfy { $0 == RecordFrame.kindCoreRecord }
+            #expect(sealed == (i < paths.count - 1), "segment \(i) of \(paths.count): kinds \(kinds)")
+        }
+        return many
+    }
+
+    enum LostTail: CaseIterable {
+        case seal
+        case sealAndLastRecord
+    }
+
+    @Test("a segment that is not the last, its tail zeroed (the seal, or the seal and a record), refuses to open naming file and offset",
+          arguments: LostTail.allCases)
+    func unsealedOlderSegmentRefuses(lost: LostTail) throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try sealedLog(dir)
+        let path = segmentPaths(dir)[1]
+        var bytes = readBytes(path)
+        let all = try frames(bytes)
+        let cut = all[all.count - (lost == .seal ? 1 : 2)].offset
+        for i in cut..<RecordFrame.contentEnd(bytes, from: 0) { bytes[i] = 0 }
+        writeBytes(path, bytes)
+        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
+        #expect(error?.description == "corrupt write-ahead log \(path) at offset \(cut): "
+                + "segment ends without its seal though a later segment exists (records lost from its tail)")
+        #expect(readBytes(path) == bytes)
+    }
+
+    @Test("sealed segments open; a sealed last segment (rotation cut after the seal) starts the next one and carries on")
+    func sealedSegmentsOpen() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let many = try sealedLog(dir)
+        let paths = segmentPaths(dir)
+        do {
+            let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 2048))
+            wal.close()
+            #expect(state == RecoveredState.replay(many))
+        }
+        // As if the power went after the seal of the one before it was synced, before the last segment was renamed in.
+        let lastRecords = try frames(readBytes(paths[paths.count - 1])).count
+        unlink(paths[paths.count - 1])
+        let kept = Array(many.prefix(many.count - lastRecords))
+        do {
+            let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 2048))
+            defer { wal.close() }
+            #expect(state == RecoveredState.replay(kept))
+            #expect(segmentPaths(dir) == paths, "the next segment is created at once")
+            wal.append([accept(100)])
+            #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
+        }
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 2048))
+        wal.close()
+        #expect(state == RecoveredState.replay(kept + [accept(100)]))
     }
 
     @Test("a record larger than the free space rotates; one larger than a whole segment grows its file")
@@ -156,7 +302,8 @@ struct PreallocationTests {
         let paths = segmentPaths(dir)
         #expect(paths.count > 5)
         #expect(paths.allSatisfy { readBytes($0).count == 2048 })
-        let logical = paths.reduce(0) { $0 + RecordFrame.contentEnd(readBytes($1), from: SegmentHeader.bytes) }
+        let plan = try LogRecovery.scan(DataDirectoryLayout(root: dir.path), fileSystem: PosixFileSystem())
+        let logical = plan.segments.reduce(0) { $0 + $1.validBytes }
         #expect(walBytes == logical, "wal_bytes \(walBytes) is not the bytes of records and headers (\(logical))")
         let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 2048))
         defer { wal.close() }
