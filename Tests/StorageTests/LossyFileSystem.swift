@@ -4,9 +4,11 @@
 /// writes of a file: keep them from the first changed byte up to some
 /// point, the last part of that possibly back to what was there before
 /// (zeros past the synced end). That is a prefix of the unsynced writes,
-/// in file order, as an appending log sees on ext4 (data=ordered); it does
-/// not model a disk persisting a later sector of one sync without an
-/// earlier one. Handles opened
+/// in file order, as an appending log sees on ext4 (data=ordered). With
+/// `reordersWrites`, a crash instead keeps each 512-byte sector of the
+/// unsynced writes or not, independently (zeros where a kept sector lies
+/// past the synced end): a disk persisting a later sector of one sync
+/// without an earlier one, as overwrites of preallocated blocks may. Handles opened
 /// before a crash fail with EIO afterwards. Directories themselves are
 /// durable once created (a simplification: the log creates them once).
 /// Each `mount()` is one incarnation: after a crash every call through an
@@ -28,6 +30,7 @@ final class LossyFileSystem: @unchecked Sendable {
     private var syncedDirectories: [String: [String: Inode]] = [:]
     private var epoch = 0
     private var random: SplitMix64
+    private let reordersWrites: Bool
     /// When set, the operation that brings this to zero crashes instead.
     private var operationsBeforeCrash: Int?
     /// The next dataSync fails with this errno (then the file system carries on).
@@ -40,8 +43,9 @@ final class LossyFileSystem: @unchecked Sendable {
     var crashedInPath: String? { lock.withLock { crashPath } }
     private var crashPath: String?
 
-    init(seed: UInt64) {
+    init(seed: UInt64, reordersWrites: Bool = false) {
         random = SplitMix64(seed: seed)
+        self.reordersWrites = reordersWrites
     }
 
     func crash(afterOperations count: Int) {
@@ -86,7 +90,9 @@ final class LossyFileSystem: @unchecked Sendable {
                 guard seen.insert(ObjectIdentifier(inode)).inserted else { continue }
                 var kept = inode.synced
                 let changed = firstDifference(inode.data, inode.synced)
-                if changed < inode.data.count && random.next() % 2 == 0 {
+                if reordersWrites {
+                    keepSectorsInAnyOrder(inode.data, from: changed, into: &kept)
+                } else if changed < inode.data.count && random.next() % 2 == 0 {
                     let extra = Int(random.next() % UInt64(inode.data.count - changed + 1))
                     let end = changed + extra
                     kept = Array(inode.data[0..<end]) + (end < kept.count ? Array(kept[end...]) : [])
@@ -100,6 +106,20 @@ final class LossyFileSystem: @unchecked Sendable {
             }
         }
         directories = syncedDirectories
+    }
+
+    /// Each sector of `data` from the one holding `start` on reaches `kept` or not, independently.
+    private func keepSectorsInAnyOrder(_ data: [UInt8], from start: Int, into kept: inout [UInt8]) {
+        let sectorBytes = 512
+        var sector = start / sectorBytes * sectorBytes
+        while sector < data.count {
+            let end = min(sector + sectorBytes, data.count)
+            if random.next() % 2 == 0 {
+                if kept.count < end { kept.append(contentsOf: repeatElement(0, count: end - kept.count)) }
+                kept.replaceSubrange(sector..<end, with: data[sector..<end])
+            }
+            sector = end
+        }
     }
 
     private func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {

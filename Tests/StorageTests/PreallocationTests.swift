@@ -310,8 +310,9 @@ struct PreallocationTests {
         #expect(state == RecoveredState.replay(many))
     }
 
-    @Test("a crash at every file operation around segment creation and preallocation loses no synced record and never refuses to start")
-    func crashAtEveryStepOfCreation() throws {
+    @Test("a crash at every file operation around segment creation and preallocation loses no synced record and never refuses to start",
+          arguments: [false, true])
+    func crashAtEveryStepOfCreation(reordersWrites: Bool) throws {
         let segmentBytes = 3 * 1024 + 512  // four chunks of zeros each
         let batches = (0..<20).map { i in
             [accept(Slot(i + 1), payload: Array(repeating: UInt8(i + 1), count: 400))]
@@ -338,7 +339,7 @@ struct PreallocationTests {
         var rotations = 0
         var interruptedCreations = 0
         for k in 1...(operations + 2) {
-            let disk = LossyFileSystem(seed: UInt64(k))
+            let disk = LossyFileSystem(seed: UInt64(k), reordersWrites: reordersWrites)
             disk.crash(afterOperations: k)
             let durable = run(disk)
             if disk.crashedInPath?.hasSuffix(".wal.tmp") == true { interruptedCreations += 1 }
