@@ -31,18 +31,19 @@ struct LossyCrashTests {
             let disk = LossyFileSystem(seed: seed)
             do {
                 // Written, never synced: the process dies, the page cache keeps them.
-                var unsynced = WALOptions(onFatalError: { _ in })
+                var unsynced = WALOptions(segmentBytes: 4096, onFatalError: { _ in })
                 unsynced.skipsSyncForCrashTest = true
                 let (wal, _) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount(), options: unsynced)
                 wal.append(records)
                 #expect(wal.waitUntilDurable(5, timeoutNanoseconds: fiveSeconds))
                 wal.close()
             }
-            let (wal, state) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount())
+            let small = WALOptions(segmentBytes: 4096)
+            let (wal, state) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount(), options: small)
             #expect(state == RecoveredState.replay(records))
             disk.crashNow()  // then the power
             wal.close()
-            let (again, after) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount())
+            let (again, after) = try WriteAheadLog.open(directory: "/data", fileSystem: disk.mount(), options: small)
             again.close()
             #expect(after == state, "seed \(seed): recovered records lost to a power cut after the open")
         }
