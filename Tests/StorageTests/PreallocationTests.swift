@@ -158,11 +158,7 @@ struct PreallocationTests {
         defer { dir.remove() }
         // As a frame of a later batch says, once the batch holding D had synced.
         let (segment, d) = try tornBatch(dir, damage) { _, endOfLost in endOfLost }
-        let bytes = readBytes(segment)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        let reason = damage == .garbage ? "invalid record length 2779096485" : "invalid record length 0"
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(d): \(reason)")
-        #expect(readBytes(segment) == bytes)
+        expectOpenRefused(dir, segment, at: d, damage == .garbage ? "invalid record length 2779096485" : "invalid record length 0")
     }
 
     @Test("damage in a durable batch with later batches after it is refused; in the last batch, cut (written by the log itself)")
@@ -177,9 +173,7 @@ struct PreallocationTests {
             for i in offsetOfRecord(damaged)..<offsetOfRecord(damaged + 1) { bytes[i] = 0 }
             writeBytes(segment, bytes)
             if refused {
-                let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-                #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offsetOfRecord(damaged)): invalid record length 0")
-                #expect(readBytes(segment) == bytes)
+                expectOpenRefused(dir, segment, at: offsetOfRecord(damaged), "invalid record length 0")
             } else {
                 let (wal, state) = try WriteAheadLog.open(directory: dir.path)
                 wal.close()
@@ -234,10 +228,7 @@ struct PreallocationTests {
         let cut = all[all.count - (lost == .seal ? 1 : 2)].offset
         for i in cut..<RecordFrame.contentEnd(bytes, from: 0) { bytes[i] = 0 }
         writeBytes(path, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(path) at offset \(cut): "
-                + "segment ends without its seal though a later segment exists (records lost from its tail)")
-        #expect(readBytes(path) == bytes)
+        expectOpenRefused(dir, path, at: cut, "segment ends without its seal though a later segment exists (records lost from its tail)")
     }
 
     @Test("sealed segments open; a sealed last segment (rotation cut after the seal) starts the next one and carries on")
