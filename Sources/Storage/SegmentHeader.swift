@@ -7,7 +7,7 @@ import PaxosCore
 /// The salt is drawn at random (getrandom, via `SystemRandomNumberGenerator`)
 /// when the segment is created, and every record's CRC covers it
 /// (`RecordFrame`). Why: recovery refuses to start when a valid record follows
-/// damage, but record values are opaque user bytes, and a value may hold a
+/// damage (one that says the damaged bytes were durable), but record values are opaque user bytes, and a value may hold a
 /// whole frame (a dump of another node's or another segment's log, or bytes
 /// crafted to look like one). Without a salt that frame validated as a record
 /// of this segment, so a torn last record carrying it looked like corruption

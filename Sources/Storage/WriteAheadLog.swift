@@ -41,7 +41,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Opens (creating if needed) the log in `directory`, recovers it and
     /// returns the acceptor state that was durable. Throws
     /// `StorageError.corruptLog` and touches nothing when a record before the
-    /// tail or a segment header is damaged, or a segment is of another format.
+    /// tail or a segment header is damaged, a segment before the last lacks
+    /// its seal, or a segment is of another format.
     public static func open(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                             options: WALOptions = WALOptions()) throws -> (WriteAheadLog, RecoveredState) {
         let layout = DataDirectoryLayout(root: directory)
