@@ -8,11 +8,19 @@ struct RecoveryPlan {
         let sequence: UInt64
         /// From the segment header; every record's CRC in the segment covers it.
         let salt: UInt64
-        /// End of the last good record (at least `SegmentHeader.bytes`); a
-        /// torn tail beyond it is cut off.
+        /// End of the last good record (at least `SegmentHeader.bytes`): the
+        /// segment's logical size, where the writer resumes.
         let validBytes: Int
-        let fileBytes: Int
+        /// End of a torn tail after `validBytes` (its last nonzero byte);
+        /// `validBytes` when only zeros follow (a clean end). The writer
+        /// overwrites the torn bytes with zeros before it writes anything.
+        let tornEnd: Int
         let maxSlot: Slot
+        /// Records before `validBytes`, the seal not counted.
+        let records: Int
+        /// Ends with its seal: rotation away from it had begun, so the
+        /// writer starts the next segment instead of writing here.
+        let isSealed: Bool
     }
 
     var state = RecoveredState()
@@ -89,10 +97,33 @@ enum LogRecovery {
         }
     }
 
-    /// Replays one segment's records into `state`. Damage is a torn tail only
-    /// in the last segment and only when no valid record (under the segment's
-    /// salt) follows it. The header is never a torn tail: a segment gets its
-    /// name only once its header is durable (`SegmentWriter.createSegment`).
+    /// Replays one segment's records into `state`. Segments are preallocated
+    /// with zeros, so zeros after the last record are where the writer
+    /// stopped. Every segment but the last must end with its seal (then
+    /// zeros): the writer syncs the seal before the next segment exists, so
+    /// a non-last segment without one lost its tail, records reported
+    /// durable among them, and a voter that forgot accepts can break Paxos
+    /// safety. The header is never a torn tail: a segment gets its name only
+    /// once its header is durable (`SegmentWriter`).
+    ///
+    /// Damage at offset D (a frame that does not parse) is a torn tail only
+    /// in the last segment, and only when no valid frame after it (under the
+    /// segment's salt) has a durable end past D. Why that is sound: the sync
+    /// thread runs one batch at a time (write it, fdatasync, then the next),
+    /// and every frame carries the end of the last batch whose fdatasync had
+    /// returned when the frame was written. A power cut during an fdatasync
+    /// of overwritten (preallocated) blocks may persist a later sector of
+    /// the batch and not an earlier one, so damage or zeros, then a valid
+    /// frame F, then more of either is what a torn batch looks like.
+    /// - F.durableEnd > D: D was durable before F was written, so damage
+    ///   at D is corruption of durable bytes: refused, the files untouched.
+    /// - F.durableEnd <= D for every valid F after D: D was not yet known
+    ///   durable when any of them was written, so D and all of them belong
+    ///   to the batch being synced at the cut (a later batch would carry
+    ///   that batch's end, which is past D). That fdatasync never returned,
+    ///   so nothing from D on was reported durable: cut at D, dropping them.
+    /// What this cannot tell apart (as before for the last record) is a
+    /// torn batch from durable bytes of the last synced batch damaged later.
     private static func scanSegment(_ path: String, sequence: UInt64, isLast: Bool, _ fs: any FileSystem,
                                     into state: inout RecoveredState) throws -> RecoveryPlan.Segment {
         let bytes = try fs.readFile(path)
@@ -102,36 +133,65 @@ enum LogRecovery {
         } catch {
             throw StorageError.corruptLog(file: path, offset: 0, reason: "\(error)")
         }
+        let contentEnd = RecordFrame.contentEnd(bytes, from: SegmentHeader.bytes)
         var offset = SegmentHeader.bytes
         var maxSlot: Slot = 0
-        while offset < bytes.count {
+        var records = 0
+        func corrupt(_ offset: Int, _ reason: String) -> StorageError {
+            StorageError.corruptLog(file: path, offset: offset, reason: reason)
+        }
+        func segment(validBytes: Int, tornEnd: Int, isSealed: Bool) -> RecoveryPlan.Segment {
+            RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: validBytes, tornEnd: tornEnd,
+                                 maxSlot: maxSlot, records: records, isSealed: isSealed)
+        }
+        while offset < contentEnd {
             switch RecordFrame.parse(bytes, at: offset, salt: header.salt) {
-            case .frame(let payload, let next):
+            case .frame(let kind, let durableEnd, let payload, let next):
+                guard durableEnd <= offset else {
+                    throw corrupt(offset, "record claims bytes durable up to \(durableEnd), past its own offset")
+                }
+                if kind == RecordFrame.kindSeal {
+                    let seal: Seal
+                    do {
+                        seal = try Seal(decoding: bytes[payload])
+                    } catch {
+                        throw corrupt(offset, "undecodable seal: \(error)")
+                    }
+                    guard seal == Seal(length: offset, records: records) else {
+                        throw corrupt(offset, "seal of \(seal.length) bytes and \(seal.records) records, "
+                                      + "but \(offset) bytes and \(records) records precede it")
+                    }
+                    // The writer never writes after a seal.
+                    guard next >= contentEnd else { throw corrupt(next, "bytes after the segment's seal") }
+                    return segment(validBytes: next, tornEnd: next, isSealed: true)
+                }
                 let record: Record
                 do {
                     record = try Record(decoding: Array(bytes[payload]))
                 } catch {
-                    throw StorageError.corruptLog(file: path, offset: offset, reason: "undecodable record: \(error)")
+                    throw corrupt(offset, "undecodable record: \(error)")
                 }
                 switch record {
                 case .accept(let slot, _, _): maxSlot = max(maxSlot, slot)
                 case .promise, .joined: break
-                case .snapshot:
-                    throw StorageError.corruptLog(file: path, offset: offset, reason: "snapshot record inside the log")
+                case .snapshot: throw corrupt(offset, "snapshot record inside the log")
                 }
                 state.apply(record)
+                records += 1
                 offset = next
             case .bad(let reason):
-                guard isLast, !RecordFrame.hasValidFrame(bytes, after: offset, salt: header.salt) else {
-                    throw StorageError.corruptLog(file: path, offset: offset, reason: reason)
+                guard isLast, RecordFrame.frameDurablePast(offset, in: bytes, before: contentEnd, salt: header.salt) == nil else {
+                    throw corrupt(offset, reason)
                 }
-                // A torn tail: it was never reported durable, so it is dropped.
-                return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: offset,
-                                            fileBytes: bytes.count, maxSlot: maxSlot)
+                // A torn batch: it was never reported durable, so it is dropped.
+                return segment(validBytes: offset, tornEnd: contentEnd, isSealed: false)
             }
         }
-        precondition(offset == bytes.count, "a frame ran past the end of its segment")
-        return RecoveryPlan.Segment(sequence: sequence, salt: header.salt, validBytes: bytes.count,
-                                    fileBytes: bytes.count, maxSlot: maxSlot)
+        // Only zeros from `offset` on (a frame's payload may end in zeros itself).
+        precondition(offset <= bytes.count, "a frame ran past the end of its segment")
+        guard isLast else {
+            throw corrupt(offset, "segment ends without its seal though a later segment exists (records lost from its tail)")
+        }
+        return segment(validBytes: offset, tornEnd: offset, isSealed: false)
     }
 }

@@ -58,7 +58,7 @@ public struct PosixFileSystem: FileSystem {
     }
 }
 
-/// A file descriptor written with pwrite at its tracked end.
+/// A file descriptor written with pwrite; its size is tracked, not asked for.
 final class PosixFile: AppendableFile {
     private var fd: Int32
     private let path: String
@@ -73,23 +73,18 @@ final class PosixFile: AppendableFile {
 
     deinit { assert(fd < 0, "file \(path) not closed") }
 
-    func append(_ bytes: UnsafeRawBufferPointer) throws {
-        precondition(fd >= 0, "append to closed file")
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        precondition(fd >= 0, "write to closed file")
+        precondition(offset >= 0 && offset <= size, "write leaves a hole")
         var done = 0
         while done < bytes.count {
             let n = try syscallValue("write \(path)") {
-                pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(size + done))
+                pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
             }
             precondition(n > 0, "pwrite wrote nothing")
             done += n
         }
-        size += done
-    }
-
-    func truncate(to length: Int) throws {
-        precondition(length >= 0 && length <= size, "truncate beyond end")
-        try syscallValue("ftruncate \(path)") { Int(ftruncate(fd, off_t(length))) }
-        size = length
+        size = max(size, offset + done)
     }
 
     func dataSync() throws {

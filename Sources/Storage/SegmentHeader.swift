@@ -1,13 +1,13 @@
 import PaxosCore
 
-/// The first bytes of every WAL segment (segment format 2):
+/// The first bytes of every WAL segment (segment format 3):
 ///
 ///     "PXWALSEG" | u32 format version | u64 salt | u32 CRC-32 of the 20 bytes before it
 ///
 /// The salt is drawn at random (getrandom, via `SystemRandomNumberGenerator`)
 /// when the segment is created, and every record's CRC covers it
 /// (`RecordFrame`). Why: recovery refuses to start when a valid record follows
-/// damage, but record values are opaque user bytes, and a value may hold a
+/// damage (one that says the damaged bytes were durable), but record values are opaque user bytes, and a value may hold a
 /// whole frame (a dump of another node's or another segment's log, or bytes
 /// crafted to look like one). Without a salt that frame validated as a record
 /// of this segment, so a torn last record carrying it looked like corruption
@@ -18,13 +18,17 @@ import PaxosCore
 /// never reused, so a recreated segment does not accept its predecessor's
 /// frames either.
 ///
-/// Format 1 was records only, without this header. This build reads format 2
-/// only and refuses anything else with a clear error, naming the file.
+/// Format 1 was records only, without this header. Format 2 had this header
+/// but frames without a durable end and segments without a seal
+/// (`RecordFrame`, `Seal`). This build reads format 3 only and refuses
+/// anything else with a clear error, naming the file: the upgrade is to wipe
+/// the node's data directory and let it rejoin (it comes back as a learner,
+/// rule 9, and catches up from its peers).
 /// A segment is created as `<seq>.wal.tmp`, its header synced, then renamed:
 /// so every `<seq>.wal` starts with a complete header, and a bad one is damage.
 struct SegmentHeader: Equatable {
     static let magic: [UInt8] = Array("PXWALSEG".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     static let bytes = 24
 
     let salt: UInt64
@@ -62,6 +66,10 @@ struct SegmentHeader: Equatable {
         }
         var r = ByteReader(bytes, offset: Self.magic.count)
         let version = try r.u32()
+        guard version != 2 else {
+            throw DecodeError.invalid("segment format 2 (before record durable ends and segment seals); this build reads "
+                                      + "format \(Self.formatVersion): wipe this node's data directory and let it rejoin, one node at a time")
+        }
         guard version == Self.formatVersion else {
             throw DecodeError.invalid("unsupported segment format version \(version) (this build reads \(Self.formatVersion))")
         }

@@ -11,8 +11,12 @@ final class SegmentWriter {
         /// Highest accept slot in the segment (0: none); compaction deletes a
         /// segment only when this is at or below the snapshot index.
         var maxSlot: Slot
+        /// Logical size: the header and the records written, not the zeros
+        /// the file was preallocated with after them (nor its file size).
         /// Invariant: bytes >= SegmentHeader.bytes (the header comes first).
         var bytes: Int
+        /// Records written, the seal not counted (the seal says how many).
+        var records: Int
     }
 
     private let layout: DataDirectoryLayout
@@ -20,11 +24,18 @@ final class SegmentWriter {
     private let options: WALOptions
     /// Oldest first; never empty; the last is being appended to.
     private(set) var segments: [Segment]
+    /// The last segment's file: preallocated (`SegmentFiles`), written at its logical end.
     private var current: any AppendableFile
+    private let preparer: SegmentPreparer
     /// Frames written since the last flush; flushed before every sync.
     private var buffer: [UInt8] = []
     /// Bytes appended to `current` since its last fdatasync.
     private var hasUnsyncedBytes = false
+    /// The current segment's logical end when its last fdatasync returned:
+    /// every frame carries it as its durable end (`LogRecovery.scanSegment`
+    /// relies on it to tell a torn batch from damaged durable bytes).
+    /// Invariant: SegmentHeader.bytes <= durableBytes <= the segment's bytes.
+    private var durableBytes = SegmentHeader.bytes
     /// The highest ballot in any record ever written or recovered.
     private(set) var maxPromised: Ballot
     /// Whether a `.joined` record was ever written or recovered: like the
@@ -37,8 +48,8 @@ final class SegmentWriter {
 
     private static let bufferBytesMax = 1 << 20
 
-    /// Opens the log where recovery left it: removes leftovers, cuts a torn
-    /// tail, and reopens the last segment (or creates the first).
+    /// Opens the log where recovery left it: removes leftovers, overwrites a
+    /// torn tail with zeros, and reopens the last segment (or creates the first).
     init(resuming plan: RecoveryPlan, layout: DataDirectoryLayout, fileSystem fs: any FileSystem, options: WALOptions) throws {
         self.layout = layout
         self.fs = fs
@@ -46,6 +57,7 @@ final class SegmentWriter {
         maxPromised = plan.state.promised
         hasJoined = plan.state.hasJoined
         snapshotIndex = plan.snapshotIndex
+        preparer = SegmentPreparer(layout: layout, fileSystem: fs, options: options)
         for path in plan.obsoletePaths { try fs.removeFile(path) }
         if !plan.obsoletePaths.isEmpty {
             try Self.syncDirectory(layout.walDirectory, fs, options)
@@ -54,25 +66,39 @@ final class SegmentWriter {
         if let last = plan.segments.last {
             precondition(last.validBytes >= SegmentHeader.bytes, "recovery kept a segment without its header")
             segments = plan.segments.map {
-                Segment(sequence: $0.sequence, salt: $0.salt, maxSlot: $0.maxSlot, bytes: $0.validBytes)
+                Segment(sequence: $0.sequence, salt: $0.salt, maxSlot: $0.maxSlot, bytes: $0.validBytes, records: $0.records)
             }
             // A kill -9 may have come between a segment's rename and its
             // directory sync: no record may be reported durable in a segment
             // whose directory entry a power cut could still take away.
             try Self.syncDirectory(layout.walDirectory, fs, options)
             current = try fs.openForAppending(layout.segmentPath(last.sequence), create: false)
-            if current.size > last.validBytes {
-                try current.truncate(to: last.validBytes)
-                if !options.skipsSyncForCrashTest { try current.dataSync() }
+            precondition(current.size >= last.tornEnd, "segment shorter than recovery read it")
+            if last.tornEnd > last.validBytes {
+                // Zeros, not ftruncate: the file keeps its preallocated size,
+                // and the torn bytes cannot be read as records later, when
+                // shorter records have overwritten only part of them.
+                try SegmentFiles.writeZeros(current, from: last.validBytes, to: last.tornEnd, options, syncsEachChunk: false)
+            }
+            // Always synced: after a kill -9 the records recovered may be
+            // in the page cache only, and the next frames will claim them
+            // durable (a frame claiming bytes that a power cut then takes
+            // would make recovery refuse a merely torn batch).
+            if !options.skipsSyncForCrashTest { try current.dataSync() }
+            durableBytes = last.validBytes
+            if last.isSealed {
+                // Rotation was cut after the seal was synced: start the next segment.
+                try startNextSegment()
             }
         } else {
-            let (file, segment) = try Self.createSegment(plan.firstSegment, layout, fs, options)
+            let (file, segment) = try Self.createSegment(plan.firstSegment, spare: nil, layout, fs, options)
             current = file
             segments = [segment]
         }
-        precondition(current.size == segments[segments.count - 1].bytes, "segment size disagrees with recovery")
+        prepareAheadIfHalfFull()
     }
 
+    /// Logical bytes of all segments (headers and records, not the zeros after them).
     var totalBytes: Int { segments.reduce(0) { $0 + $1.bytes } }
 
     /// Adds one record (its `Record.encoded()` payload) after everything
@@ -81,17 +107,36 @@ final class SegmentWriter {
         precondition(!payload.isEmpty, "empty record payload")
         let frameBytes = RecordFrame.headerBytes + payload.count
         let last = segments.count - 1
-        // Rotate only a segment that holds a record, so each holds at least one.
-        if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes > options.segmentBytes {
+        // Rotate only a segment that holds a record, so each holds at least
+        // one; a record larger than a whole segment grows its fresh segment's
+        // file past the preallocated size (that sync then commits the size).
+        // Room is kept for the seal, so it too lands in the preallocated zeros.
+        if segments[last].bytes > SegmentHeader.bytes && segments[last].bytes + frameBytes + Seal.frameBytes > options.segmentBytes {
             try rotate()
         }
-        let bufferedBefore = buffer.count
-        RecordFrame.append(payload: payload, salt: segments[segments.count - 1].salt, to: &buffer)
-        precondition(buffer.count == bufferedBefore + frameBytes, "frame size differs from its header and payload")
-        segments[segments.count - 1].bytes += frameBytes
+        appendFrame(payload, kind: RecordFrame.kindCoreRecord)
+        segments[segments.count - 1].records += 1
         segments[segments.count - 1].maxSlot = max(segments[segments.count - 1].maxSlot, slot)
         maxPromised = max(maxPromised, ballot)
         if buffer.count >= Self.bufferBytesMax { try flush() }
+        prepareAheadIfHalfFull()
+    }
+
+    /// Frames `payload` at the current segment's logical end, which it advances.
+    private func appendFrame(_ payload: [UInt8], kind: UInt8) {
+        let bufferedBefore = buffer.count
+        RecordFrame.append(payload: payload, kind: kind, durableEnd: durableBytes, salt: segments[segments.count - 1].salt,
+                           to: &buffer)
+        precondition(buffer.count == bufferedBefore + RecordFrame.headerBytes + payload.count,
+                     "frame size differs from its header and payload")
+        segments[segments.count - 1].bytes += RecordFrame.headerBytes + payload.count
+    }
+
+    /// Once the current segment is half full, the next one is prepared on
+    /// the preparer's thread, so rotation finds it zero-filled and synced.
+    private func prepareAheadIfHalfFull() {
+        let last = segments[segments.count - 1]
+        if options.preparesNextSegment && last.bytes >= options.segmentBytes / 2 { preparer.request(last.sequence + 1) }
     }
 
     /// Makes everything written so far durable (one fdatasync).
@@ -100,6 +145,7 @@ final class SegmentWriter {
         guard hasUnsyncedBytes else { return }
         if !options.skipsSyncForCrashTest { try current.dataSync() }
         hasUnsyncedBytes = false
+        durableBytes = segments[segments.count - 1].bytes
     }
 
     /// Writes the `.joined` record (slot 0) and remembers it for compaction.
@@ -155,51 +201,61 @@ final class SegmentWriter {
         try Self.syncDirectory(layout.snapDirectory, fs, options)
     }
 
+    /// Writes the buffered frames at the current segment's logical end, over its zeros.
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try current.append($0) }
+        let end = segments[segments.count - 1].bytes
+        try buffer.withUnsafeBytes { try current.write($0, at: end - buffer.count) }
         buffer.removeAll(keepingCapacity: true)
         hasUnsyncedBytes = true
-        assert(current.size == segments[segments.count - 1].bytes, "segment size drifted")
+        assert(current.size >= end, "segment file shorter than its records")
     }
 
-    /// Syncs the full segment, then starts the next one.
+    /// Seals the full segment and syncs it, then starts the next one. The
+    /// seal is durable before the next segment exists, so before any record
+    /// in it can be reported durable: recovery can then refuse every
+    /// non-last segment without one (`LogRecovery.scanSegment`).
     private func rotate() throws {
+        let full = segments[segments.count - 1]
+        appendFrame(Seal(length: full.bytes, records: full.records).encoded(), kind: RecordFrame.kindSeal)
         try sync()
+        try startNextSegment()
+    }
+
+    /// Closes the sealed current segment and starts the next: the spare the
+    /// preparer made ready (waiting if it is still being written), or, if
+    /// there is none, one created here.
+    private func startNextSegment() throws {
         current.close()
         let next = segments[segments.count - 1].sequence + 1
-        let (file, segment) = try Self.createSegment(next, layout, fs, options)
+        let (file, segment) = try Self.createSegment(next, spare: preparer.take(next), layout, fs, options)
         current = file
         segments.append(segment)
+        durableBytes = SegmentHeader.bytes  // created with its header synced
     }
 
-    /// Creates segment `sequence` with a fresh salt: writes its header to a
-    /// temp file, syncs it, renames it into place and syncs the directory,
-    /// so a `<seq>.wal` always starts with a durable header (a crash leaves
-    /// at most a `.wal.tmp`, which recovery removes) and its directory entry
-    /// is durable before any record in it can be reported durable. Returns
-    /// the segment opened for appending after the header.
-    private static func createSegment(_ sequence: UInt64, _ layout: DataDirectoryLayout, _ fs: any FileSystem,
-                                      _ options: WALOptions) throws -> (any AppendableFile, Segment) {
-        let header = SegmentHeader.makeRandom()
-        let temp = layout.segmentTempPath(sequence)
-        try fs.removeFile(temp)
-        do {
-            let out = try fs.openForAppending(temp, create: true)
-            defer { out.close() }
-            precondition(out.size == 0, "new segment \(sequence) is not empty")
-            try header.encoded().withUnsafeBytes { try out.append($0) }
-            if !options.skipsSyncForCrashTest { try out.dataSync() }
+    /// Installs segment `sequence` with a fresh salt (`SegmentFiles`): the
+    /// `spare` header when the preparer has synced its temp file, else a
+    /// new one written and synced here. Either way a `<seq>.wal` always
+    /// starts with a durable header and zeros (a crash leaves at most a
+    /// `.wal.tmp`, which recovery removes), and its directory entry is
+    /// durable before any record in it can be reported durable.
+    private static func createSegment(_ sequence: UInt64, spare: SegmentHeader?, _ layout: DataDirectoryLayout,
+                                      _ fs: any FileSystem, _ options: WALOptions) throws -> (any AppendableFile, Segment) {
+        let header: SegmentHeader
+        if let spare {
+            header = spare
+        } else {
+            header = SegmentHeader.makeRandom()
+            let completed = try SegmentFiles.writeTemp(sequence, header: header, layout, fs, options, syncsEachChunk: false)
+            precondition(completed, "segment creation stopped without being asked to")
         }
-        let path = layout.segmentPath(sequence)
-        try fs.rename(temp, to: path)
-        try syncDirectory(layout.walDirectory, fs, options)
-        let file = try fs.openForAppending(path, create: false)
-        precondition(file.size == SegmentHeader.bytes, "new segment \(sequence) holds more than its header")
-        return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes))
+        let file = try SegmentFiles.install(sequence, layout, fs, options)
+        return (file, Segment(sequence: sequence, salt: header.salt, maxSlot: 0, bytes: SegmentHeader.bytes, records: 0))
     }
 
     func close() {
+        preparer.stop()
         current.close()
     }
 

@@ -2,8 +2,14 @@ import Glibc
 
 /// Tuning and test hooks of a `WriteAheadLog`.
 public struct WALOptions: Sendable {
-    /// A new segment starts once the current one holds this many bytes.
+    /// A new segment starts once the current one holds this many bytes of
+    /// records; each segment file is created at this size, zero-filled.
     public var segmentBytes: Int
+    /// Prepares the next segment (zero fill and syncs) on a background
+    /// thread once the current one is half full, so rotation only renames
+    /// it. Off, rotation creates it on the sync thread, in front of the
+    /// records waiting there; `storage-bench --rotation` compares the two.
+    public var preparesNextSegment = true
     /// zlib level for snapshots (1 = fastest).
     public var compressionLevel: Int32
     /// Skips every fdatasync/fsync. Only for the test that shows the crash
@@ -14,6 +20,10 @@ public struct WALOptions: Sendable {
     /// status 3, because after a failed fsync the page cache may have
     /// dropped the data and retrying would report lost records as durable.
     public var onFatalError: @Sendable (String) -> Void
+    /// A new segment's zeros are written (and, ahead of time, synced) this
+    /// much at a time; at most `SegmentFiles.zeroChunkBytesMax`. Tests make
+    /// it small, to crash between chunks of small segments.
+    var zeroChunkBytes = SegmentFiles.zeroChunkBytesMax
 
     public init(segmentBytes: Int = 16 << 20, compressionLevel: Int32 = 1, skipsSyncForCrashTest: Bool = false,
                 onFatalError: @escaping @Sendable (String) -> Void = WALOptions.exitOnFatalError) {

@@ -26,7 +26,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     private var isStopping = false
     private var isFailed = false
     private var isStopped = false
-    private var bytesOnDisk: Int
+    private var logBytes: Int
 
     /// Owned by the sync thread once it runs.
     private let writer: SegmentWriter
@@ -41,7 +41,8 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Opens (creating if needed) the log in `directory`, recovers it and
     /// returns the acceptor state that was durable. Throws
     /// `StorageError.corruptLog` and touches nothing when a record before the
-    /// tail or a segment header is damaged, or a segment is of another format.
+    /// tail or a segment header is damaged, a segment before the last lacks
+    /// its seal, or a segment is of another format.
     public static func open(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
                             options: WALOptions = WALOptions()) throws -> (WriteAheadLog, RecoveredState) {
         let layout = DataDirectoryLayout(root: directory)
@@ -64,7 +65,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         self.writer = writer
         self.options = options
         self.completionFD = completionFD
-        bytesOnDisk = writer.totalBytes
+        logBytes = writer.totalBytes
         thread = PosixThread { [unowned self] in self.runSyncLoop() }
     }
 
@@ -112,8 +113,10 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Records appended since `open`.
     public var appendedCount: UInt64 { monitor.withLock { appended } }
 
-    /// Bytes in the log's segments (for INFO `wal_bytes`).
-    public var walBytes: Int { monitor.withLock { bytesOnDisk } }
+    /// Bytes of the log's segments up to their last record: headers and
+    /// records, not the zeros a preallocated segment holds after them (for
+    /// INFO `wal_bytes`; the files on disk are larger).
+    public var walBytes: Int { monitor.withLock { logBytes } }
 
     /// True once a write or sync failed; nothing becomes durable after that.
     public var hasFailed: Bool { monitor.withLock { isFailed } }
@@ -182,7 +185,7 @@ public final class WriteAheadLog: @unchecked Sendable {
             monitor.withLock {
                 durable += UInt64(batch.count)
                 precondition(durable <= appended, "more records durable than appended")
-                bytesOnDisk = total
+                logBytes = total
                 monitor.broadcast()
             }
             try? Posix.signalEventFD(completionFD)

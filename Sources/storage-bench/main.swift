@@ -20,6 +20,10 @@ let base = option("--dir") ?? "."
 let runs = Int(option("--runs") ?? "3") ?? 3
 let seconds = Double(option("--seconds") ?? "2") ?? 2
 do {
+    if arguments.contains("--rotation") {
+        try runRotationBench(base: base, runs: runs)
+        exit(0)
+    }
     if arguments.contains("--large") {
         exit(try runLargeChecks(base: base) ? 0 : 1)
     }

@@ -8,12 +8,16 @@ import Testing
 struct CorruptionTests {
     let records = (1...20).map { accept(Slot($0), payload: Array(repeating: UInt8($0), count: 30)) }
 
-    /// Writes `records`, then `extra`, into one segment and returns the segment's path.
+    /// Writes `records`, then `extra`, into one segment, each record in a
+    /// batch of its own (so each record's frame says the ones before it
+    /// were durable), and returns the segment's path.
     func writeLog(_ dir: TemporaryDirectory, segmentBytes: Int = 1 << 20, extra: [Record] = []) throws -> String {
         let (wal, _) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: segmentBytes))
         defer { wal.close() }
-        wal.append(records + extra)
-        #expect(wal.waitUntilDurable(UInt64(records.count + extra.count), timeoutNanoseconds: fiveSeconds))
+        for (i, record) in (records + extra).enumerated() {
+            wal.append([record])
+            #expect(wal.waitUntilDurable(UInt64(i + 1), timeoutNanoseconds: fiveSeconds))
+        }
         return dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
     }
 
@@ -32,7 +36,14 @@ struct CorruptionTests {
         let (wal, state) = try WriteAheadLog.open(directory: dir.path)
         wal.close()
         #expect(state == RecoveredState.replay(Array(records[0..<19])))
-        #expect(readBytes(segment).count == offsetOfRecord(19))
+        expectZeros(segment, from: offsetOfRecord(19), fileBytes: 1 << 20)
+    }
+
+    /// The segment keeps its file size and holds only zeros from `start` on.
+    func expectZeros(_ segment: String, from start: Int, fileBytes: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        let bytes = readBytes(segment)
+        #expect(bytes.count == fileBytes, "file size changed", sourceLocation: sourceLocation)
+        #expect(RecordFrame.contentEnd(bytes, from: start) == start, "nonzero bytes after \(start)", sourceLocation: sourceLocation)
     }
 
     @Test("a flipped bit in the middle refuses to open, names file and offset, and touches nothing")
@@ -44,16 +55,18 @@ struct CorruptionTests {
         }
     }
 
-    @Test("a zero-filled tail is cut off")
+    @Test("a zero tail after the last record is a clean end, even past the preallocated size")
     func zeroFilledTail() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let segment = try writeLog(dir)
-        writeBytes(segment, readBytes(segment) + [UInt8](repeating: 0, count: 4096))
-        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        let bytes = readBytes(segment) + [UInt8](repeating: 0, count: 4096)
+        #expect(bytes.count == (1 << 20) + 4096)
+        writeBytes(segment, bytes)
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path, options: WALOptions(segmentBytes: 1 << 20))
         wal.close()
         #expect(state == RecoveredState.replay(records))
-        #expect(readBytes(segment).count == offsetOfRecord(20))
+        #expect(readBytes(segment) == bytes, "a clean end is left as it is")
     }
 
     @Test("a truncated record header at the end is cut off")
@@ -66,7 +79,8 @@ struct CorruptionTests {
         let (wal, state) = try WriteAheadLog.open(directory: dir.path)
         defer { wal.close() }
         #expect(state == RecoveredState.replay(Array(records[0..<19])))
-        #expect(readBytes(segment).count == offsetOfRecord(19))
+        // Zeroed, not cut (a file shorter than its segment size grows again as records come).
+        expectZeros(segment, from: offsetOfRecord(19), fileBytes: offsetOfRecord(19) + 5)
         // The log carries on after the cut.
         wal.append([accept(99)])
         #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
@@ -93,7 +107,7 @@ struct CorruptionTests {
         _ = try writeLog(dir, segmentBytes: 200)
         let first = dir.path + "/wal/" + fileNames(dir.path + "/wal")[0]
         var bytes = readBytes(first)
-        bytes[bytes.count - 1] ^= 0xFF
+        bytes[RecordFrame.contentEnd(bytes, from: 0) - 1] ^= 0xFF  // the last record's last byte, before the zeros
         writeBytes(first, bytes)
         let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
         #expect(error?.description.hasPrefix("corrupt write-ahead log \(first) at offset ") == true)
@@ -115,7 +129,8 @@ struct CorruptionTests {
         let (wal, state) = try WriteAheadLog.open(directory: other.path)
         wal.close()
         #expect(state == RecoveredState.replay([record]))
-        return readBytes(other.path + "/wal/" + fileNames(other.path + "/wal").last!)
+        let dump = readBytes(other.path + "/wal/" + fileNames(other.path + "/wal").last!)
+        return Array(dump[0..<RecordFrame.contentEnd(dump, from: 0)])  // without the preallocated zeros
     }
 
     /// A record whose value is a foreign segment dump followed by filler, so
@@ -139,14 +154,16 @@ struct CorruptionTests {
         var bytes = readBytes(segment)
         let start = offsetOfRecord(20)
         switch tear {
-        case .truncatedAfterEmbeddedFrame: bytes.removeLast(100)
+        case .truncatedAfterEmbeddedFrame:
+            let end = RecordFrame.contentEnd(bytes, from: start)
+            for i in (end - 100)..<end { bytes[i] = 0 }  // its last sectors never reached the disk
         case .headerZeroed: for i in start..<(start + RecordFrame.headerBytes) { bytes[i] = 0 }
         }
         writeBytes(segment, bytes)
         let (wal, state) = try WriteAheadLog.open(directory: dir.path)
         wal.close()
         #expect(state == RecoveredState.replay(records))
-        #expect(readBytes(segment).count == start)
+        expectZeros(segment, from: start, fileBytes: 1 << 20)
     }
 
     @Test("damage before a real later record still refuses to open, though a value holds another log's frame")
@@ -171,7 +188,7 @@ struct CorruptionTests {
             #expect(wal.waitUntilDurable(20, timeoutNanoseconds: fiveSeconds))
             segment = dir.path + "/wal/" + fileNames(dir.path + "/wal").last!
             let salt = try SegmentHeader(decoding: readBytes(segment)).salt
-            wal.append([recordHoldingDump(RecordFrame.encode(accept(77), salt: salt))])
+            wal.append([recordHoldingDump(RecordFrame.encode(accept(77), durableEnd: offsetOfRecord(20) + 1, salt: salt))])
             #expect(wal.waitUntilDurable(21, timeoutNanoseconds: fiveSeconds))
         }
         var bytes = readBytes(segment)
@@ -191,23 +208,34 @@ struct CorruptionTests {
         let segment = try writeLog(dir, extra: extra)
         let bytes = change(readBytes(segment))
         writeBytes(segment, bytes)
-        let error = #expect(throws: StorageError.self) { try WriteAheadLog.open(directory: dir.path) }
-        #expect(error?.description == "corrupt write-ahead log \(segment) at offset \(offset): \(reason)")
-        #expect(readBytes(segment) == bytes)
+        expectOpenRefused(dir, segment, at: offset, reason)
     }
 
     @Test("a segment without a header (format 1, records only) refuses to open, names the file, and touches nothing")
     func segmentWithoutHeader() throws {
-        try expectRefusal(at: 0, "no segment header (segments of format 1, before segment salts, have none; this build reads format 2)") {
+        try expectRefusal(at: 0, "no segment header (segments of format 1, before segment salts, have none; this build reads format 3)") {
             Array($0.dropFirst(SegmentHeader.bytes))
+        }
+    }
+
+    @Test("a segment of format 2 (no durable ends, no seals) refuses to open, says how to upgrade, and touches nothing")
+    func formatTwoSegment() throws {
+        try expectRefusal(at: 0, "segment format 2 (before record durable ends and segment seals); this build reads format 3: "
+                                 + "wipe this node's data directory and let it rejoin, one node at a time") {
+            // A well-formed format 2 header: the version, then the CRC over it.
+            var bytes = $0
+            bytes[SegmentHeader.magic.count] = 2
+            let crc = crc32Checksum(bytes, 0..<(SegmentHeader.bytes - 4))
+            withUnsafeBytes(of: crc.littleEndian) { bytes.replaceSubrange((SegmentHeader.bytes - 4)..<SegmentHeader.bytes, with: $0) }
+            return bytes
         }
     }
 
     @Test("an unknown segment format version refuses to open")
     func unknownFormatVersion() throws {
-        try expectRefusal(at: 0, "unsupported segment format version 3 (this build reads 2)") {
+        try expectRefusal(at: 0, "unsupported segment format version 4 (this build reads 3)") {
             var bytes = $0
-            bytes[SegmentHeader.magic.count] = 3
+            bytes[SegmentHeader.magic.count] = 4
             return bytes
         }
     }
@@ -232,7 +260,7 @@ struct CorruptionTests {
         defer { wal.close() }
         #expect(state == RecoveredState.replay(records))
         #expect(fileNames(dir.path + "/wal") == [DataDirectoryLayout.padded(1) + ".wal"])
-        #expect(readBytes(segment).count == offsetOfRecord(20))
+        expectZeros(segment, from: offsetOfRecord(20), fileBytes: 1 << 20)
         wal.append([accept(21)])
         #expect(wal.waitUntilDurable(1, timeoutNanoseconds: fiveSeconds))
     }

@@ -26,8 +26,8 @@ struct LossyCrashHarness {
         random = SplitMix64(seed: seed)
     }
 
-    mutating func run(trials: Int, skipsSync: Bool = false) {
-        let disk = LossyFileSystem(seed: seed &* 31 &+ 7)
+    mutating func run(trials: Int, skipsSync: Bool = false, reordersWrites: Bool = false) {
+        let disk = LossyFileSystem(seed: seed &* 31 &+ 7, reordersWrites: reordersWrites)
         let fatal = FatalErrors()
         var candidates = [RecoveredState()]
         for trial in 0..<trials {

@@ -1,7 +1,14 @@
 /// An in-memory file system that models what survives a power cut: a
 /// crash rolls every file back to its last synced bytes and every
 /// directory back to its last synced entries, and may tear the unsynced
-/// tail of a file (keep part of it, possibly zero-filled). Handles opened
+/// writes of a file: keep them from the first changed byte up to some
+/// point, the last part of that possibly back to what was there before
+/// (zeros past the synced end). That is a prefix of the unsynced writes,
+/// in file order, as an appending log sees on ext4 (data=ordered). With
+/// `reordersWrites`, a crash instead keeps each 512-byte sector of the
+/// unsynced writes or not, independently (zeros where a kept sector lies
+/// past the synced end): a disk persisting a later sector of one sync
+/// without an earlier one, as overwrites of preallocated blocks may. Handles opened
 /// before a crash fail with EIO afterwards. Directories themselves are
 /// durable once created (a simplification: the log creates them once).
 /// Each `mount()` is one incarnation: after a crash every call through an
@@ -23,14 +30,22 @@ final class LossyFileSystem: @unchecked Sendable {
     private var syncedDirectories: [String: [String: Inode]] = [:]
     private var epoch = 0
     private var random: SplitMix64
+    private let reordersWrites: Bool
     /// When set, the operation that brings this to zero crashes instead.
     private var operationsBeforeCrash: Int?
     /// The next dataSync fails with this errno (then the file system carries on).
     var failNextSyncWith: Int32?
     private(set) var crashCount = 0
+    /// File operations so far, by every mount (for tests that crash at each one in turn).
+    var operationCount: Int { lock.withLock { operations } }
+    private var operations = 0
+    /// The path of the operation `crash(afterOperations:)` crashed in.
+    var crashedInPath: String? { lock.withLock { crashPath } }
+    private var crashPath: String?
 
-    init(seed: UInt64) {
+    init(seed: UInt64, reordersWrites: Bool = false) {
         random = SplitMix64(seed: seed)
+        self.reordersWrites = reordersWrites
     }
 
     func crash(afterOperations count: Int) {
@@ -74,13 +89,16 @@ final class LossyFileSystem: @unchecked Sendable {
                 let inode = entries[name]!
                 guard seen.insert(ObjectIdentifier(inode)).inserted else { continue }
                 var kept = inode.synced
-                let isAppendOnly = inode.data.count > kept.count && Array(inode.data[0..<kept.count]) == kept
-                if isAppendOnly && random.next() % 2 == 0 {
-                    let extra = Int(random.next() % UInt64(inode.data.count - kept.count + 1))
-                    kept = Array(inode.data[0..<(kept.count + extra)])
+                let changed = firstDifference(inode.data, inode.synced)
+                if reordersWrites {
+                    keepSectorsInAnyOrder(inode.data, from: changed, into: &kept)
+                } else if changed < inode.data.count && random.next() % 2 == 0 {
+                    let extra = Int(random.next() % UInt64(inode.data.count - changed + 1))
+                    let end = changed + extra
+                    kept = Array(inode.data[0..<end]) + (end < kept.count ? Array(kept[end...]) : [])
                     if extra > 0 && random.next() % 2 == 0 {
-                        let zeros = Int(random.next() % UInt64(extra)) + 1
-                        for i in (kept.count - zeros)..<kept.count { kept[i] = 0 }
+                        let reverted = Int(random.next() % UInt64(extra)) + 1
+                        for i in (end - reverted)..<end { kept[i] = i < inode.synced.count ? inode.synced[i] : 0 }
                     }
                 }
                 inode.data = kept
@@ -90,11 +108,34 @@ final class LossyFileSystem: @unchecked Sendable {
         directories = syncedDirectories
     }
 
+    /// Each sector of `data` from the one holding `start` on reaches `kept` or not, independently.
+    private func keepSectorsInAnyOrder(_ data: [UInt8], from start: Int, into kept: inout [UInt8]) {
+        let sectorBytes = 512
+        var sector = start / sectorBytes * sectorBytes
+        while sector < data.count {
+            let end = min(sector + sectorBytes, data.count)
+            if random.next() % 2 == 0 {
+                if kept.count < end { kept.append(contentsOf: repeatElement(0, count: end - kept.count)) }
+                kept.replaceSubrange(sector..<end, with: data[sector..<end])
+            }
+            sector = end
+        }
+    }
+
+    private func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        let common = min(a.count, b.count)
+        var i = 0
+        while i < common && a[i] == b[i] { i += 1 }
+        return i
+    }
+
     /// Counts one operation; throws EIO if it (or an earlier one) crashed.
     private func begin(_ handleEpoch: Int? = nil, _ path: String) throws {
         if let handleEpoch, handleEpoch != epoch { throw IOError(errnoCode: EIO, reason: "crashed \(path)") }
+        operations += 1
         if let n = operationsBeforeCrash {
             if n <= 1 {
+                crashPath = path
                 crashLocked()
                 throw IOError(errnoCode: EIO, reason: "crashed \(path)")
             }
@@ -209,18 +250,13 @@ final class LossyFileSystem: @unchecked Sendable {
 
         var size: Int { fs.lock.withLock { epoch == fs.epoch ? inode.data.count : sizeSeen } }
 
-        func append(_ bytes: UnsafeRawBufferPointer) throws {
+        func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
             try fs.lock.withLock {
                 try fs.begin(epoch, path)
-                inode.data.append(contentsOf: bytes)
-                sizeSeen = inode.data.count
-            }
-        }
-
-        func truncate(to length: Int) throws {
-            try fs.lock.withLock {
-                try fs.begin(epoch, path)
-                inode.data.removeSubrange(length...)
+                precondition(offset >= 0 && offset <= inode.data.count, "write leaves a hole")
+                let end = offset + bytes.count
+                if end > inode.data.count { inode.data.append(contentsOf: repeatElement(0, count: end - inode.data.count)) }
+                inode.data.replaceSubrange(offset..<end, with: bytes)
                 sizeSeen = inode.data.count
             }
         }

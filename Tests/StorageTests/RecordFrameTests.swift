@@ -8,18 +8,20 @@ struct RecordFrameTests {
     func roundTrip() throws {
         let record = Record.accept(slot: 7, ballot: Ballot(round: 3, node: 2),
                                    value: .batch(timeMs: 99, requests: [Request(id: RequestID(origin: 2, serial: 5), payload: [1, 2, 3])]))
-        let frame = RecordFrame.encode(record, salt: 0x0123_4567_89AB_CDEF)
-        guard case .frame(let payload, let next) = RecordFrame.parse(frame, at: 0, salt: 0x0123_4567_89AB_CDEF) else {
+        let frame = RecordFrame.encode(record, durableEnd: 24, salt: 0x0123_4567_89AB_CDEF)
+        guard case .frame(let kind, let durableEnd, let payload, let next) = RecordFrame.parse(frame, at: 0, salt: 0x0123_4567_89AB_CDEF) else {
             Issue.record("frame did not parse")
             return
         }
         #expect(next == frame.count)
+        #expect(kind == RecordFrame.kindCoreRecord)
+        #expect(durableEnd == 24)
         #expect(try Record(decoding: Array(frame[payload])) == record)
     }
 
     @Test("every single flipped bit is caught")
     func flippedBits() {
-        let frame = RecordFrame.encode(.promise(Ballot(round: 9, node: 1)), salt: 42)
+        let frame = RecordFrame.encode(.promise(Ballot(round: 9, node: 1)), durableEnd: 1000, salt: 42)
         for bit in 0..<(frame.count * 8) {
             var damaged = frame
             damaged[bit / 8] ^= UInt8(1 << (bit % 8))
@@ -30,7 +32,7 @@ struct RecordFrameTests {
     @Test("a frame validates only under the salt of the segment it was written to")
     func saltedFrames() {
         let record = Record.promise(Ballot(round: 9, node: 1))
-        let frame = RecordFrame.encode(record, salt: 42)
+        let frame = RecordFrame.encode(record, durableEnd: 3, salt: 42)
         #expect(RecordFrame.parse(frame, at: 0, salt: 42).isValid)
         for salt: UInt64 in [0, 43, 42 ^ (1 << 63), .max] {
             guard case .bad(let reason) = RecordFrame.parse(frame, at: 0, salt: salt) else {
@@ -41,8 +43,10 @@ struct RecordFrameTests {
         }
         // The damage scan applies the salt too: a frame embedded after damage counts only under its own salt.
         let damagedThenFrame = [UInt8](repeating: 0, count: 5) + frame + [7, 7, 7]
-        #expect(RecordFrame.hasValidFrame(damagedThenFrame, after: 0, salt: 42))
-        #expect(!RecordFrame.hasValidFrame(damagedThenFrame, after: 0, salt: 43))
+        #expect(RecordFrame.frameDurablePast(0, in: damagedThenFrame, salt: 42) == 5)
+        #expect(RecordFrame.frameDurablePast(0, in: damagedThenFrame, salt: 43) == nil)
+        // And only a frame written once the damaged bytes were durable counts.
+        #expect(RecordFrame.frameDurablePast(3, in: damagedThenFrame, salt: 42) == nil)
     }
 
     @Test("a segment header round-trips with a fresh salt each time, and damage is caught")

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PaxosCore
 import Storage
+import Testing
 
 /// A fresh directory under /tmp, removed by `remove()`.
 struct TemporaryDirectory {
@@ -60,6 +61,22 @@ func fileNames(_ path: String) -> [String] {
 
 func readBytes(_ path: String) -> [UInt8] {
     [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+}
+
+/// Opening the log in `dir` must refuse with `reason` at `offset` of `file`,
+/// naming both, and leave `file` as it was. A log that opens anyway is closed.
+func expectOpenRefused(_ dir: TemporaryDirectory, _ file: String, at offset: Int, _ reason: String,
+                   sourceLocation: SourceLocation = #_sourceLocation) {
+    let bytes = readBytes(file)
+    do {
+        let (wal, _) = try WriteAheadLog.open(directory: dir.path)
+        wal.close()
+        Issue.record("the log opened; expected: \(reason)", sourceLocation: sourceLocation)
+    } catch {
+        #expect((error as? StorageError)?.description == "corrupt write-ahead log \(file) at offset \(offset): \(reason)",
+                sourceLocation: sourceLocation)
+    }
+    #expect(readBytes(file) == bytes, "the refused file was changed", sourceLocation: sourceLocation)
 }
 
 func writeBytes(_ path: String, _ bytes: [UInt8]) {
