@@ -30,6 +30,11 @@ public struct CoreConfig: Sendable {
     public var maxInFlight: Int = 8
     /// Take a snapshot and compact every this many applied slots.
     public var snapshotEvery: UInt64 = 10_000
+    /// ... or once the commands applied since the last snapshot hold this
+    /// many payload bytes, whichever comes first: with a turn's writes in one
+    /// slot a slot may hold hundreds of commands, and the log kept in memory
+    /// (and on disk) until the next snapshot grows with commands, not slots.
+    public var snapshotEveryBytes: Int = 16 << 20
     /// A leader proposes queued writes only at `.endOfTurn`, so the writes
     /// of one runtime loop turn (its clients' and those forwarded to it)
     /// share a slot instead of each taking a free one. Off: each write is

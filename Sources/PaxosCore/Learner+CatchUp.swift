@@ -83,6 +83,7 @@ extension Replica {
         }
         precondition(index > snapshotIndex, "installing a snapshot we already have")
         learner.applied = index
+        learner.bytesSinceSnapshot = 0
         acceptor.compact(through: index, data: data)
         if commitIndex < index { learner.commitIndex = index }
         proposer.nextSlot = max(proposer.nextSlot, index + 1)

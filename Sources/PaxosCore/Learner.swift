@@ -12,6 +12,8 @@ struct Learner {
     var commitScan: (ballot: Ballot, upTo: Slot) = (.zero, 0)
     /// The log time of the newest batch applied; it never goes back.
     var logTimeMs: UInt64 = 0
+    /// Payload bytes of the commands applied since the last snapshot (taken or installed).
+    var bytesSinceSnapshot = 0
     /// Running while a fetch is unanswered: no second one until it expires.
     var fetchRetry: Timeout? = nil
 
@@ -86,6 +88,7 @@ extension Replica {
         if case .batch(let timeMs, let requests) = value {
             learner.logTimeMs = max(learner.logTimeMs, timeMs)
             for request in requests {
+                learner.bytesSinceSnapshot += request.payload.count
                 let reply = stateMachine.apply(request.payload, logTimeMs: learner.logTimeMs)
                 if request.id.origin == config.id, let p = clients.pending[request.id], case .write = p.kind {
                     clients.pending[request.id] = nil
@@ -97,9 +100,11 @@ extension Replica {
         outbox.out.applied.append((slot, value))
     }
 
-    /// Compaction: every `snapshotEvery` applied slots, snapshot and drop the log below.
+    /// Compaction: every `snapshotEvery` applied slots or `snapshotEveryBytes`
+    /// of applied commands, snapshot and drop the log below.
     mutating func maybeTakeSnapshot() {
-        guard applied >= snapshotIndex + config.snapshotEvery else { return }
+        guard applied > snapshotIndex else { return }
+        guard applied >= snapshotIndex + config.snapshotEvery || learner.bytesSinceSnapshot >= config.snapshotEveryBytes else { return }
         takeSnapshot()
     }
 
@@ -108,6 +113,7 @@ extension Replica {
         acceptor.compact(through: applied, data: stateMachine.snapshot())
         persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: acceptor.snapshotData!))
         outbox.out.events.append(.snapshotTaken(index: applied))
+        learner.bytesSinceSnapshot = 0
         precondition(snapshotIndex == applied, "a snapshot not at what we applied")
     }
 }

@@ -58,4 +58,23 @@ struct LearnerTests {
         let promise = r.persistAll().messages(to: 2)
         #expect(promise.contains { if case .promise(_, 2, _) = $0 { return true } else { return false } })
     }
+
+    @Test("a snapshot is also taken once the applied commands hold snapshotEveryBytes, however few the slots")
+    func snapshotByBytes() {
+        func applyBatch(_ h: inout Harness, slot: Slot, requests: Int) -> Output {
+            let batch = Value.batch(timeMs: 1, requests: (0..<requests).map { write(UInt64($0), origin: 2, serial: UInt64(slot) * 100 + UInt64($0)) })
+            h.receive(.accept(ballot: ballot(1, 2), slot: slot, value: batch, commit: slot - 1), from: 2)
+            return h.receive(.heartbeat(ballot: ballot(1, 2), commit: slot, seq: slot), from: 2)
+        }
+        func snapshots(_ out: Output) -> [Slot] {
+            out.persist.compactMap { if case .snapshot(let index, _, _) = $0 { return index } else { return nil } }
+        }
+        let payload = write(0, origin: 2).payload.count
+        var h = Harness(id: 1) { $0.snapshotEvery = 1_000; $0.snapshotEveryBytes = 10 * payload }
+        #expect(snapshots(applyBatch(&h, slot: 1, requests: 4)).isEmpty, "4 commands: below the bytes bound")
+        #expect(h.replica.applied == 1)
+        #expect(snapshots(applyBatch(&h, slot: 2, requests: 6)) == [2], "10 commands reach it")
+        #expect(snapshots(applyBatch(&h, slot: 3, requests: 9)).isEmpty, "the count starts again after a snapshot")
+        #expect(snapshots(applyBatch(&h, slot: 4, requests: 1)) == [4])
+    }
 }
