@@ -7,7 +7,7 @@ typealias DaemonProcess = ChildProcess
 
 extension ChildProcess {
     /// Everything it wrote to stdout and stderr so far.
-    var log: String { (try? readFile(logPath)) ?? "" }
+    var log: String { (try? readTextFile(logPath)) ?? "" }
 }
 
 struct HarnessError: Error, CustomStringConvertible {
@@ -16,8 +16,6 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 func nowMs() -> UInt64 { SystemClock.monotonicMs() }
-
-func readFile(_ path: String) throws -> String { try readTextFile(path) }
 
 func writeFile(_ path: String, _ text: String) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

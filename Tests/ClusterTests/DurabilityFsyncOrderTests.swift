@@ -1,4 +1,5 @@
 import Glibc
+import Posix
 import Testing
 import Wire
 
@@ -53,7 +54,7 @@ extension ClusterSuite {
             // Stop the daemons so strace flushes every line, then read the traces.
             for id in 1...3 { traced[id]!.kill() }
             var calls: [Int: [StraceCall]] = [:]
-            for id in 1...3 { calls[id] = StraceParser.parse(try readFile(cluster.directory + "/trace\(id).txt")) }
+            for id in 1...3 { calls[id] = StraceParser.parse(try readTextFile(cluster.directory + "/trace\(id).txt")) }
             let leaderCalls = calls[leader]!
 
             // The client connection: the socket whose read carried the first SET.

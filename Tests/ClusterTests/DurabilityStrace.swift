@@ -1,8 +1,9 @@
-import Chaos
-import Glibc
-
 /// One system call from `strace -f -ttt -T -yy` output, with an
 /// `<unfinished ...>` line and its `<... resumed>` line joined.
+import Chaos
+import Glibc
+import Posix
+
 struct StraceCall {
     let pid: Int
     let name: String
@@ -99,7 +100,7 @@ final class TracedDaemon {
 
     /// The traced daemon's pid (strace's child), once it exists.
     var daemonPID: pid_t? {
-        guard let text = try? readFile("/proc/\(strace.pid)/task/\(strace.pid)/children") else { return nil }
+        guard let text = try? readTextFile("/proc/\(strace.pid)/task/\(strace.pid)/children") else { return nil }
         return text.split(separator: " ").first.flatMap { pid_t($0) }
     }
 

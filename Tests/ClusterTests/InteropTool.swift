@@ -1,11 +1,12 @@
-import Chaos
-import Glibc
-
 /// An outside program (`redis-cli`, `redis-benchmark`, `python3`, `strace`)
 /// run to completion with stdin from a file, stdout and stderr captured in
 /// files, and a deadline after which it is killed. A tool that is not
 /// installed is a test failure that says how to install it: CI installs
 /// every one of them (`.ci/run`), so a silent skip would hide a gap.
+import Chaos
+import Glibc
+import Posix
+
 struct InteropTool {
     struct Result {
         let status: Int32
@@ -70,12 +71,12 @@ struct InteropTool {
             Glibc.kill(pid, SIGKILL)
             _ = waitpid(pid, &status, 0)
             reaped = true
-            let partial = Result(status: -1, stdout: (try? readFile(outPath)) ?? "", stderr: (try? readFile(errPath)) ?? "", elapsedMs: elapsed)
+            let partial = Result(status: -1, stdout: (try? readTextFile(outPath)) ?? "", stderr: (try? readTextFile(errPath)) ?? "", elapsedMs: elapsed)
             throw HarnessError("\(name) \(arguments.joined(separator: " ")) did not finish within \(timeoutMs) ms (killed)\n\(partial.output)")
         }
         let signal = status & 0x7f
         return Result(status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
-                      stdout: try readFile(outPath), stderr: try readFile(errPath), elapsedMs: elapsed)
+                      stdout: try readTextFile(outPath), stderr: try readTextFile(errPath), elapsedMs: elapsed)
     }
 }
 

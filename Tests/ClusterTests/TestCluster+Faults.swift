@@ -4,6 +4,7 @@
 import Chaos
 import Client
 import Glibc
+import Posix
 import Wire
 
 extension TestCluster {
@@ -89,7 +90,7 @@ extension TestCluster {
 
     /// The last lines of node `id`'s log, for failure messages.
     func logTail(_ id: Int, lines: Int = 40) -> String {
-        let text = (try? readFile(directory + "/node\(id).log")) ?? ""
+        let text = (try? readTextFile(directory + "/node\(id).log")) ?? ""
         return "--- node \(id) (last \(lines) lines) ---\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 }

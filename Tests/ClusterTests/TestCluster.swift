@@ -4,6 +4,7 @@
 import Chaos
 import Client
 import Glibc
+import Posix
 import Wire
 
 final class TestCluster {
@@ -72,7 +73,7 @@ final class TestCluster {
     }
 
     func logs() -> String {
-        (1...size).map { id in "--- node \(id) ---\n" + ((try? readFile(directory + "/node\(id).log")) ?? "") }.joined()
+        (1...size).map { id in "--- node \(id) ---\n" + ((try? readTextFile(directory + "/node\(id).log")) ?? "") }.joined()
     }
 
     // MARK: Client helpers

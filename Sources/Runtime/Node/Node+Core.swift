@@ -7,6 +7,7 @@ import Posix
 extension Node {
     /// One input through the core, and its output executed.
     func step(_ input: Input) {
+        steppedThisTurn = true
         let output = replica.step(input)
         execute(output)
     }

@@ -40,6 +40,9 @@ public final class Node {
     /// the WAL together in `beforeSleep`: one wake-up of the sync thread and
     /// one group commit per turn, not one per message that arrived.
     var recordsThisTurn: [Record] = []
+    /// The core took an input this turn, so `.endOfTurn` may have work
+    /// (an idle wake-up does not step the core for nothing).
+    var steppedThisTurn = false
     var tickTimer: TimerID?
     var signals: SignalSource?
     var isStopping = false
@@ -151,7 +154,10 @@ public final class Node {
     private func beforeSleep() {
         serviceClients()
         // The turn's writes (this node's clients', forwarded ones) go out as one batch.
-        step(.endOfTurn)
+        if steppedThisTurn {
+            step(.endOfTurn)
+            steppedThisTurn = false
+        }
         appendRecordsOfTurn()
         flushQueue.flushAll()
         closeFinishedClients()
