@@ -25,16 +25,15 @@ extension KVStateMachine {
 
     /// The whole state (map, sessions, log clock) as deterministic bytes.
     public func snapshot() -> [UInt8] {
-        var size = 36 + 16 * sessions.forgotten.count
-        map.forEach { size += 8 + $0.key.count + $0.value.count }
+        let size = 36 + 16 * sessions.forgotten.count + 8 * map.count + map.payloadBytes
         var w = ByteWriter(capacity: size)
         w.raw(Self.snapshotMagic)
         w.u32(Self.snapshotVersion)
         w.u64(clockMs)
         w.u64(UInt64(map.count))
-        map.forEach { entry in
-            w.blob(entry.key)
-            w.blob(entry.value)
+        map.forEachBytes { key, value in
+            w.blob(key)
+            w.blob(value)
         }
         let sorted = sessions.sortedByID()
         w.u32(UInt32(sorted.count))

@@ -45,9 +45,9 @@ extension KVStateMachine {
         case .none:
             break
         case .nx:
-            if map.value(for: key) != nil { return .nil }
+            if map.contains(key) { return .nil }
         case .xx:
-            if map.value(for: key) == nil { return .nil }
+            if !map.contains(key) { return .nil }
         }
         map.set(value, for: key)
         return .ok

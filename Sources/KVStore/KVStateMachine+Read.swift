@@ -10,7 +10,7 @@ extension KVStateMachine {
             return .array(keys.map { key in map.value(for: key).map { .bulk($0) } ?? .nil })
         case .exists(let keys):
             // As Redis: a key named twice counts twice.
-            return .integer(Int64(keys.reduce(0) { $0 + (map.value(for: $1) == nil ? 0 : 1) }))
+            return .integer(Int64(keys.reduce(0) { $0 + (map.contains($1) ? 1 : 0) }))
         case .dbsize:
             return .integer(Int64(map.count))
         case .keys(let pattern):

@@ -6,9 +6,9 @@ struct Acceptor {
     /// Slots above `snapshotIndex` this node accepted or learned chosen.
     /// Invariant: every key is above `snapshotIndex`.
     var log: [Slot: LogEntry] = [:]
+    /// The state machine's bytes at it are on disk, not here: a peer that
+    /// needs a snapshot gets a fresh one of the state machine (`onFetch`).
     var snapshotIndex: Slot = 0
-    /// Invariant: non-nil whenever `snapshotIndex > 0`.
-    var snapshotData: [UInt8]? = nil
     /// False while this node is a non-voting learner (started with a wiped data directory).
     /// Invariant: never goes from true to false.
     var isVoter = true
@@ -32,16 +32,14 @@ struct Acceptor {
     }
 
     /// Drops every slot at or below `index`, now covered by a snapshot.
-    mutating func compact(through index: Slot, data: [UInt8]) {
+    mutating func compact(through index: Slot) {
         precondition(index >= snapshotIndex, "compaction goes back")
         snapshotIndex = index
-        snapshotData = data
         log = log.filter { $0.key > index }
     }
 
     func invariants(_ config: CoreConfig) {
         precondition(promised.isZero || hasHistory, "a promise without history")
-        precondition(snapshotIndex == 0 || snapshotData != nil, "a snapshot index without its data")
         precondition(deferredPrepares.count < config.members.count, "more deferred prepares than peers")
         precondition(deferredPrepares[config.id] == nil, "our own prepare deferred")
         // Learners make no promises, so they defer none.

@@ -26,6 +26,13 @@ public struct ByteWriter: Sendable {
         bytes.append(contentsOf: b)
     }
 
+    /// The same encoding from a view (a packed map entry's key or value).
+    public mutating func blob(_ b: UnsafeRawBufferPointer) {
+        precondition(b.count <= Int(UInt32.max), "blob too large")
+        u32(UInt32(b.count))
+        bytes.append(contentsOf: b)
+    }
+
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 }
 

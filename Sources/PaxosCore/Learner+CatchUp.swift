@@ -32,9 +32,13 @@ extension Replica {
 
     mutating func onFetch(from: NodeID, fromSlot: Slot) {
         var start = fromSlot
-        if fromSlot <= snapshotIndex, let data = acceptor.snapshotData {
-            send(.snapshot(index: snapshotIndex, data: data), to: from)
-            start = snapshotIndex + 1
+        if fromSlot <= snapshotIndex {
+            // The slots asked for are compacted: send the state machine as it
+            // stands at `applied` (every slot up to there is chosen and
+            // applied in order), serialised now rather than kept in memory
+            // since the last snapshot: a whole copy of the data per node.
+            send(.snapshot(index: applied, data: stateMachine.snapshot()), to: from)
+            start = applied + 1
         }
         var entries: [ChosenEntry] = []
         var slot = start
@@ -84,7 +88,7 @@ extension Replica {
         precondition(index > snapshotIndex, "installing a snapshot we already have")
         learner.applied = index
         learner.bytesSinceSnapshot = 0
-        acceptor.compact(through: index, data: data)
+        acceptor.compact(through: index)
         if commitIndex < index { learner.commitIndex = index }
         proposer.nextSlot = max(proposer.nextSlot, index + 1)
         persist(.snapshot(index: index, promised: promised, data: data))

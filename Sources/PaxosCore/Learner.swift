@@ -110,8 +110,9 @@ extension Replica {
 
     mutating func takeSnapshot() {
         precondition(applied > snapshotIndex, "nothing new to snapshot")
-        acceptor.compact(through: applied, data: stateMachine.snapshot())
-        persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: acceptor.snapshotData!))
+        let data = stateMachine.snapshot()
+        acceptor.compact(through: applied)
+        persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: data))
         outbox.out.events.append(.snapshotTaken(index: applied))
         learner.bytesSinceSnapshot = 0
         precondition(snapshotIndex == applied, "a snapshot not at what we applied")

@@ -8,7 +8,6 @@ extension Replica {
             } catch {
                 preconditionFailure("own snapshot does not decode: \(error)")
             }
-            acceptor.snapshotData = data
         }
         acceptor.snapshotIndex = recovered.snapshotIndex
         learner.applied = snapshotIndex

@@ -46,4 +46,47 @@ struct HashOrderedMapTests {
         #expect(pages == 4)
         #expect(Set(seen).count == 40 && seen.count == 40)
     }
+
+    /// Random sets (values of changing length, so buckets are rebuilt as
+    /// well as overwritten in place), removes and table growth, checked
+    /// against a dictionary after every step; a copy taken halfway must not
+    /// see what the original does next (buckets are copy-on-write).
+    @Test("packed buckets agree with a dictionary under random writes; a copy keeps its contents")
+    func randomWritesAgainstModel() {
+        for hash in [KeyHash.of, Self.coarseHash] {
+            var map = HashOrderedMap(hashOf: hash)
+            var model: [[UInt8]: [UInt8]] = [:]
+            var rng = SeededRandom(seed: 7)
+            var copy: (HashOrderedMap, [[UInt8]: [UInt8]])?
+            for step in 0..<3_000 {
+                let key = b("k\(rng.next() % 500)")
+                if rng.next() % 4 == 0 {
+                    #expect(map.remove(key) == (model.removeValue(forKey: key) != nil))
+                } else {
+                    let value = [UInt8](repeating: UInt8(step % 251), count: Int(rng.next() % 40))
+                    #expect(map.set(value, for: key) == (model.updateValue(value, forKey: key) == nil))
+                }
+                #expect(map.count == model.count)
+                #expect(map.value(for: key) == model[key])
+                #expect(map.contains(key) == (model[key] != nil))
+                if step == 1_500 { copy = (map, model) }
+            }
+            var seen: [[UInt8]: [UInt8]] = [:]
+            var previous: (UInt64, [UInt8])?
+            map.forEach { entry in
+                if let (h, k) = previous { #expect(h < entry.hash || (h == entry.hash && bytesPrecede(k, entry.key))) }
+                #expect(entry.hash == hash(entry.key))
+                previous = (entry.hash, entry.key)
+                seen[entry.key] = entry.value
+            }
+            #expect(seen == model)
+            #expect(map.payloadBytes == model.reduce(0) { $0 + $1.key.count + $1.value.count })
+            if let (old, oldModel) = copy {
+                var oldSeen: [[UInt8]: [UInt8]] = [:]
+                old.forEachBytes { key, value in oldSeen[Array(key)] = Array(value) }
+                #expect(oldSeen == oldModel)
+            }
+        }
+    }
 }
+

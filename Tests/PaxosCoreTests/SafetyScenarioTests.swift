@@ -298,4 +298,50 @@ struct SafetyScenarioTests {
         #expect(h.replica.role == .leader)
         #expect(h.replica.applied == 10)
     }
+
+    @Test("F8: an acceptor that restarts keeps its promise, so a deposed leader cannot get a value chosen past it",
+          arguments: [PaxosCore.Bug?.none, PaxosCore.Bug.forgetPromise])
+    func restartKeepsPromise(defect: PaxosCore.Bug?) {
+        // Node 3 is slow to notice it lost the others, so it still leads
+        // (at b) after 1 and 2 moved on to p.
+        var c = ScriptedCluster(nodes: 3) { id, config in
+            if id == 3 { config.electionTimeoutMs = 10_000 }
+            if let defect { config.bugs = [defect] }
+        }
+        c.run(ms: 30_000, until: { $0.leader == 3 })
+        #expect(c.leader == 3)
+        let b = c.replica(3).ballot
+        // 3 is cut off (nothing it sends or is sent arrives): 2 leads at a
+        // higher ballot, promised (durably) by 1.
+        let fromThree: (Envelope) -> Bool = { $0.from == 3 || $0.to == 3 }
+        c.run(ms: 5_000, holding: fromThree, until: { $0.replica(2).role == .leader })
+        c.drop(fromThree)
+        let p = c.replica(2).ballot
+        #expect(c.replica(2).role == .leader && c.replica(3).role == .leader)
+        #expect(p > b && c.replica(1).promised == p)
+        // 1 restarts. Before it hears from 2 again, a write at 3 (it knows
+        // nothing of p) reaches it.
+        c.crash(1)
+        c.restart(1)
+        let y = c.submitWrite(at: 3)
+        #expect(c.deliver { $0.is("accept", from: 3, to: 1) } >= 1)
+        c.sync(1)
+        c.deliver { $0.from == 1 && $0.to == 3 }
+        c.sync(3)
+        c.drop(fromThree)
+        // 2 leads on at p and writes through 1.
+        let x = c.submitWrite(at: 2)
+        c.run(ms: 1_000, holding: fromThree, until: { $0.replies[x] != nil })
+        if defect != nil {
+            #expect(c.isAcknowledged(y), "with \(defect!.rawValue) the deposed leader's write is chosen past the promise")
+            #expect(!c.violations.isEmpty, "with \(defect!.rawValue) the scenario must choose two values in one slot")
+            return
+        }
+        #expect(!c.isAcknowledged(y), "a write chosen at \(b) after a majority promised \(p)")
+        #expect(c.violations.isEmpty, "\(c.violations)")
+        #expect(c.isAcknowledged(x))
+        Self.converge(&c, through: c.slot(of: x) ?? 0)
+        Self.expectApplied(c, x)
+        #expect(c.violations.isEmpty, "\(c.violations)")
+    }
 }

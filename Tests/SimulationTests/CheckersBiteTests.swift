@@ -7,11 +7,15 @@ import Testing
 /// reads, liveness) within 1,000 seeds on 3 nodes.
 @Suite("The simulator's checks catch known bugs")
 struct CheckersBiteTests {
-    /// The defects the random simulator finds. The three rule-9/re-prepare
-    /// defects (admit-early, fresh-counts-learners, keep-reads-on-reprepare)
-    /// need several faults lined up at once; their scripted scenarios in
-    /// PaxosCoreTests/SafetyScenarioTests show each loses data.
-    static let foundBySweep: [PaxosCore.Bug] = [.forgetPromise, .skipPhase1, .ackBeforePersist, .reuseBallot, .staleRead, .compactPromise]
+    /// The defects the random simulator finds within 1,000 seeds. The three
+    /// rule-9/re-prepare defects (admit-early, fresh-counts-learners,
+    /// keep-reads-on-reprepare) need several faults lined up at once, and
+    /// forget-promise needs a restart between a promise and a deposed
+    /// leader's accept (the sweep meets that about once in 1,000-1,700
+    /// seeds: first at seed 843, and at 1,353 once snapshot transfers
+    /// changed); their scripted scenarios in
+    /// PaxosCoreTests/SafetyScenarioTests (F1-F3, F8) show each loses data.
+    static let foundBySweep: [PaxosCore.Bug] = [.skipPhase1, .ackBeforePersist, .reuseBallot, .staleRead, .compactPromise]
 
     @Test("a deliberate defect is detected within 1,000 seeds", arguments: foundBySweep)
     func detects(bug: PaxosCore.Bug) throws {
