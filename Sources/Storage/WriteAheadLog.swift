@@ -15,6 +15,11 @@ public final class WriteAheadLog: @unchecked Sendable {
         case snapshot(index: Slot, promised: Ballot, data: [UInt8])
         /// The node votes: written like any record, and again after every compaction.
         case joined(payload: [UInt8])
+
+        var isSnapshot: Bool {
+            if case .snapshot = self { return true }
+            return false
+        }
     }
 
     /// Guards every `var` below up to `writer`.
@@ -151,7 +156,7 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     private func runSyncLoop() {
         while true {
-            let batch: [Pending] = monitor.withLock {
+            var batch: [Pending] = monitor.withLock {
                 while pending.isEmpty && !isStopping { monitor.wait() }
                 let batch = pending
                 pending = []
@@ -189,6 +194,12 @@ public final class WriteAheadLog: @unchecked Sendable {
                 monitor.broadcast()
             }
             try? Posix.signalEventFD(completionFD)
+            // Once the snapshot's bytes are freed (the loop dropped the
+            // compacted log when it took the snapshot), give the pages back.
+            if batch.contains(where: \.isSnapshot) {
+                batch = []
+                Posix.releaseFreeMemory()
+            }
         }
         monitor.withLock {
             isStopped = true

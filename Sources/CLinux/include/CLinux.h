@@ -5,4 +5,5 @@
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <malloc.h>
 #endif
