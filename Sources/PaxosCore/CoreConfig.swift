@@ -35,6 +35,9 @@ public struct CoreConfig: Sendable {
     /// slot a slot may hold hundreds of commands, and the log kept in memory
     /// (and on disk) until the next snapshot grows with commands, not slots.
     public var snapshotEveryBytes: Int = 16 << 20
+    /// ... and, either way, not before the log since the last snapshot holds
+    /// 1/`snapshotLogShare` of that snapshot's bytes (see `maybeTakeSnapshot`).
+    public var snapshotLogShare: Int = 4
     /// A leader proposes queued writes only at `.endOfTurn`, so the writes
     /// of one runtime loop turn (its clients' and those forwarded to it)
     /// share a slot instead of each taking a free one. Off: each write is

@@ -2,6 +2,12 @@
 /// (timeouts, batch sizes) are `CoreConfig`'s; these follow from the
 /// algorithm and are the same on every node.
 enum CoreLimits {
+    /// What one slot of the log costs beyond its commands' payload (entry,
+    /// value and request objects), counted when weighing a snapshot.
+    static let logSlotOverheadBytes = 64
+    /// A peer that asks again for compacted slots gets no second snapshot
+    /// within this many election timeouts of the first.
+    static let snapshotResendElectionTimeouts: UInt64 = 2
     /// `learnCommit` marks at most this many slots beyond `applied` per call:
     /// it bounds one step's work, and a node that far behind catches up by
     /// fetching (or a snapshot) instead.

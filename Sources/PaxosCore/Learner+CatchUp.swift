@@ -33,10 +33,17 @@ extension Replica {
     mutating func onFetch(from: NodeID, fromSlot: Slot) {
         var start = fromSlot
         if fromSlot <= snapshotIndex {
+            // A snapshot sent recently is still on its way: its slots follow
+            // it when the peer asks again from beyond it.
+            if let sent = learner.snapshotSentMs[from],
+               nowMs < sent + CoreLimits.snapshotResendElectionTimeouts * config.electionTimeoutMs {
+                return
+            }
             // The slots asked for are compacted: send the state machine as it
             // stands at `applied` (every slot up to there is chosen and
             // applied in order), serialised now rather than kept in memory
             // since the last snapshot: a whole copy of the data per node.
+            learner.snapshotSentMs[from] = nowMs
             send(.snapshot(index: applied, data: stateMachine.snapshot()), to: from)
             start = applied + 1
         }
@@ -88,6 +95,7 @@ extension Replica {
         precondition(index > snapshotIndex, "installing a snapshot we already have")
         learner.applied = index
         learner.bytesSinceSnapshot = 0
+        learner.snapshotBytes = data.count
         acceptor.compact(through: index)
         if commitIndex < index { learner.commitIndex = index }
         proposer.nextSlot = max(proposer.nextSlot, index + 1)

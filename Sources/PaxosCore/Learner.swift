@@ -14,13 +14,25 @@ struct Learner {
     var logTimeMs: UInt64 = 0
     /// Payload bytes of the commands applied since the last snapshot (taken or installed).
     var bytesSinceSnapshot = 0
+    /// Size of the state machine's bytes at the last snapshot (taken, installed or restored).
+    var snapshotBytes = 0
     /// Running while a fetch is unanswered: no second one until it expires.
     var fetchRetry: Timeout? = nil
+    /// When we last sent each peer a snapshot. A large one takes longer to
+    /// serialise, send and restore than a fetch waits before asking again;
+    /// each repeat would cost the whole state again on both ends.
+    /// Invariant: keyed by peers only.
+    var snapshotSentMs: [NodeID: UInt64] = [:]
 
     func invariants() {
         precondition(applied <= commitIndex, "applied beyond the commit point")
         precondition(leaderCommit.index <= commitIndex, "a leader's commit point not learned")
         precondition(commitScan.upTo <= commitIndex, "commit scan beyond the commit point")
+    }
+
+    func invariants(_ config: CoreConfig) {
+        invariants()
+        precondition(snapshotSentMs.keys.allSatisfy { config.peers.contains($0) }, "a snapshot sent to a non-peer")
     }
 }
 
@@ -101,16 +113,24 @@ extension Replica {
     }
 
     /// Compaction: every `snapshotEvery` applied slots or `snapshotEveryBytes`
-    /// of applied commands, snapshot and drop the log below.
+    /// of applied commands, snapshot and drop the log below; but only once
+    /// the log since the last snapshot is worth a `snapshotLogShare` part of
+    /// that snapshot. A snapshot rewrites the whole state, so with a large
+    /// one (1,000,000 keys: ~130 MB to serialise and compress) its cost stays
+    /// proportional to what was written, as Redis's AOF rewrite does.
     mutating func maybeTakeSnapshot() {
         guard applied > snapshotIndex else { return }
-        guard applied >= snapshotIndex + config.snapshotEvery || learner.bytesSinceSnapshot >= config.snapshotEveryBytes else { return }
+        let slots = applied - snapshotIndex
+        guard slots >= config.snapshotEvery || learner.bytesSinceSnapshot >= config.snapshotEveryBytes else { return }
+        let logBytes = learner.bytesSinceSnapshot + Int(clamping: slots) * CoreLimits.logSlotOverheadBytes
+        guard logBytes >= learner.snapshotBytes / config.snapshotLogShare else { return }
         takeSnapshot()
     }
 
     mutating func takeSnapshot() {
         precondition(applied > snapshotIndex, "nothing new to snapshot")
         let data = stateMachine.snapshot()
+        learner.snapshotBytes = data.count
         acceptor.compact(through: applied)
         persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: data))
         outbox.out.events.append(.snapshotTaken(index: applied))

@@ -3,6 +3,7 @@ extension Replica {
     mutating func restore(from recovered: RecoveredState) {
         acceptor.promised = defects.restoredPromise(recovered.promised)
         if let data = recovered.snapshotData {
+            learner.snapshotBytes = data.count
             do {
                 try stateMachine.restore(from: data)
             } catch {

@@ -32,6 +32,7 @@ public struct Replica<SM: StateMachine> {
     var startedMs: UInt64? = nil
 
     public init(config: CoreConfig, stateMachine: SM, recovered: RecoveredState) {
+        precondition(config.snapshotLogShare >= 1, "snapshotLogShare must be at least 1")
         self.config = config
         self.stateMachine = stateMachine
         proposer = Proposer(config)
@@ -132,7 +133,7 @@ public struct Replica<SM: StateMachine> {
     func checkInvariants() {
         acceptor.invariants(config)
         proposer.invariants(config)
-        learner.invariants()
+        learner.invariants(config)
         reads.invariants(config)
         election.invariants(config)
         clients.invariants(config)

@@ -77,4 +77,29 @@ struct LearnerTests {
         #expect(snapshots(applyBatch(&h, slot: 3, requests: 9)).isEmpty, "the count starts again after a snapshot")
         #expect(snapshots(applyBatch(&h, slot: 4, requests: 1)) == [4])
     }
+
+    @Test("a peer that asks again for compacted slots gets no second snapshot until two election timeouts passed")
+    func snapshotNotResentAtOnce() {
+        var h = Harness(id: 1) { $0.snapshotEvery = 2 }
+        for slot in 1...3 {
+            h.receive(.accept(ballot: ballot(1, 2), slot: Slot(slot), value: .noop, commit: Slot(slot) - 1), from: 2)
+        }
+        h.receive(.heartbeat(ballot: ballot(1, 2), commit: 3, seq: 1), from: 2)
+        h.persistAll()
+        #expect(h.replica.snapshotIndex == 2 && h.replica.applied == 3)
+        func snapshotsSent(_ out: Output, to peer: NodeID = 3) -> [Slot] {
+            out.messages(to: peer).compactMap { if case .snapshot(let index, _) = $0 { return index } else { return nil } }
+        }
+        h.tick()
+        #expect(snapshotsSent(h.receive(.fetch(fromSlot: 1), from: 3)) == [3], "a snapshot at applied")
+        #expect(snapshotsSent(h.receive(.fetch(fromSlot: 1), from: 3)).isEmpty, "not again at once")
+        #expect(snapshotsSent(h.receive(.fetch(fromSlot: 2), from: 2), to: 2) == [3], "another peer is not held back")
+        h.tick(advanceMs: 2 * 300 - 10)
+        #expect(snapshotsSent(h.receive(.fetch(fromSlot: 1), from: 3)).isEmpty)
+        h.tick(advanceMs: 10)
+        #expect(snapshotsSent(h.receive(.fetch(fromSlot: 1), from: 3)) == [3], "again after two election timeouts")
+        // Above the snapshot, entries are sent as before.
+        let tail = h.receive(.fetch(fromSlot: 3), from: 3)
+        #expect(tail.messages(to: 3).contains(.chosen([ChosenEntry(slot: 3, value: .noop)])))
+    }
 }
