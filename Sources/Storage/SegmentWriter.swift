@@ -44,7 +44,10 @@ final class SegmentWriter {
     /// fetching) would restart as a learner (rule 9), and with one more node
     /// wiped a 3-node cluster would have no majority of voters left.
     private(set) var hasJoined: Bool
+    /// The newest snapshot file on disk (recovered or finished).
     private var snapshotIndex: Slot?
+    /// The snapshot begun and not yet finished; one at a time.
+    private var snapshotUnderWay: Slot?
 
     private static let bufferBytesMax = 1 << 20
 
@@ -154,34 +157,58 @@ final class SegmentWriter {
         hasJoined = true
     }
 
-    /// Writes a snapshot (temp, fsync, rename, fsync dir), rewrites the
-    /// promise (and `.joined`) into the newest segment, then drops what the
-    /// snapshot covers.
-    func writeSnapshot(index: Slot, promised: Ballot, data: [UInt8]) throws {
+    /// Writes a promise record for a snapshot's promise (and every promise
+    /// before it), on the sync thread: durable with the snapshot's batch, so
+    /// it never waits for the snapshot file.
+    func recordPromise(_ promised: Ballot) throws {
         maxPromised = max(maxPromised, promised)
-        if let previous = snapshotIndex, index < previous {
-            // An older snapshot than the one on disk adds nothing but its promise.
-            try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
-            return
-        }
-        try sync()
-        // Only a prefix of segments may go: recovery needs the rest contiguous.
+        try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
+    }
+
+    /// Whether a snapshot was begun and not yet finished (one at a time).
+    var isSnapshotUnderWay: Bool { snapshotUnderWay != nil }
+
+    /// Starts a snapshot, on the sync thread: returns the file to write
+    /// beside the log (`writeSnapshotFile`) while records keep flowing, to be
+    /// finished here afterwards (`finishSnapshot`). Nil when a newer
+    /// snapshot is on disk: an older one adds nothing (its promise is in
+    /// the log: `recordPromise`).
+    func beginSnapshot(index: Slot, data: [UInt8]) -> SnapshotFile? {
+        precondition(snapshotUnderWay == nil, "a snapshot begun while another is under way")
+        if let newest = snapshotIndex, index < newest { return nil }
+        // Only a prefix of segments may go: recovery needs the rest
+        // contiguous. Segments written from now on all come after keepFrom.
         var keepFrom = segments[segments.count - 1].sequence
         for segment in segments where segment.maxSlot > index {
             keepFrom = segment.sequence
             break
         }
-        let file = SnapshotFile(index: index, promised: maxPromised, firstSegment: keepFrom, data: data)
+        snapshotUnderWay = index
+        return SnapshotFile(index: index, promised: maxPromised, firstSegment: keepFrom, data: data)
+    }
+
+    /// Writes a snapshot file: temp, fsync, rename, fsync the directory. Any
+    /// thread; it touches no segment. A crash before the rename leaves a temp
+    /// file that recovery removes; after it, recovery uses the new snapshot
+    /// (or, if the old one is still there too, the newer of the two).
+    static func writeSnapshotFile(_ file: SnapshotFile, _ layout: DataDirectoryLayout, _ fs: any FileSystem, _ options: WALOptions) throws {
         let bytes = try file.encoded(level: options.compressionLevel)
-        let temp = layout.snapshotTempPath(index)
+        let temp = layout.snapshotTempPath(file.index)
         try fs.removeFile(temp)
         let out = try fs.openForAppending(temp, create: true)
         defer { out.close() }
         try bytes.withUnsafeBytes { try out.append($0) }
         if !options.skipsSyncForCrashTest { try out.dataSync() }
-        try fs.rename(temp, to: layout.snapshotPath(index))
-        try Self.syncDirectory(layout.snapDirectory, fs, options)
-        // The snapshot holds the promise too; the log keeps it as well.
+        try fs.rename(temp, to: layout.snapshotPath(file.index))
+        try syncDirectory(layout.snapDirectory, fs, options)
+    }
+
+    /// Once snapshot `index`'s file is durable, on the sync thread: rewrites
+    /// the promise (and `.joined`) into the newest segment, then drops the
+    /// segments before `keepFrom` and the previous snapshot file.
+    func finishSnapshot(index: Slot, keepFrom: UInt64) throws {
+        precondition(snapshotUnderWay == index, "finishing snapshot \(index), \(snapshotUnderWay.map(String.init) ?? "none") under way")
+        snapshotUnderWay = nil
         try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
         if hasJoined { try write(payload: Record.joined.encoded(), slot: 0, ballot: .zero) }
         try sync()

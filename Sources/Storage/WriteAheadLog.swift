@@ -15,11 +15,13 @@ public final class WriteAheadLog: @unchecked Sendable {
         case snapshot(index: Slot, promised: Ballot, data: [UInt8])
         /// The node votes: written like any record, and again after every compaction.
         case joined(payload: [UInt8])
+    }
 
-        var isSnapshot: Bool {
-            if case .snapshot = self { return true }
-            return false
-        }
+    /// A snapshot file the snapshot writer finished (or failed to write).
+    private struct FinishedSnapshot {
+        let index: Slot
+        let keepFrom: UInt64
+        let error: (any Error)?
     }
 
     /// Guards every `var` below up to `writer`.
@@ -31,12 +33,21 @@ public final class WriteAheadLog: @unchecked Sendable {
     private var isStopping = false
     private var isFailed = false
     private var isStopped = false
+    /// Snapshot files written beside the log, to be finished by the sync thread.
+    private var snapshotsFinished: [FinishedSnapshot] = []
+    /// True from starting a snapshot file until it is in `snapshotsFinished`.
+    private var isSnapshotInFlight = false
     private var logBytes: Int
 
     /// Owned by the sync thread once it runs.
     private let writer: SegmentWriter
+    /// A snapshot the sync thread has not begun yet (another is under way);
+    /// a newer one replaces it. Sync thread only.
+    private var heldSnapshot: (index: Slot, data: [UInt8])?
     private let options: WALOptions
     private var thread: PosixThread?
+    /// Set once in `init`.
+    private var snapshotWriter: SnapshotWriter?
     private var isClosed = false
 
     /// An eventfd (non-blocking) written after each advance of `durableCount`.
@@ -62,15 +73,22 @@ public final class WriteAheadLog: @unchecked Sendable {
             writer.close()
             throw error
         }
-        let log = WriteAheadLog(writer: writer, options: options, completionFD: fd)
+        let log = WriteAheadLog(writer: writer, layout: layout, fileSystem: fileSystem, options: options, completionFD: fd)
         return (log, plan.state)
     }
 
-    private init(writer: SegmentWriter, options: WALOptions, completionFD: Int32) {
+    private init(writer: SegmentWriter, layout: DataDirectoryLayout, fileSystem: any FileSystem, options: WALOptions, completionFD: Int32) {
         self.writer = writer
         self.options = options
         self.completionFD = completionFD
         logBytes = writer.totalBytes
+        snapshotWriter = SnapshotWriter(layout: layout, fileSystem: fileSystem, options: options) { [unowned self] index, keepFrom, error in
+            monitor.withLock {
+                snapshotsFinished.append(FinishedSnapshot(index: index, keepFrom: keepFrom, error: error))
+                isSnapshotInFlight = false
+                monitor.broadcast()
+            }
+        }
         thread = PosixThread { [unowned self] in self.runSyncLoop() }
     }
 
@@ -78,8 +96,12 @@ public final class WriteAheadLog: @unchecked Sendable {
         assert(isClosed, "WriteAheadLog dropped without close()")
     }
 
-    /// Queues records in order. A `.snapshot` is written as a snapshot file
-    /// (then the log is compacted), in order with the other records.
+    /// Queues records in order. A `.snapshot` puts its promise in the log in
+    /// order with the other records (and counts durable with them); its file
+    /// is written beside the log by the snapshot writer, and the log is
+    /// compacted once that file is durable. A crash before then recovers the
+    /// previous snapshot and the log after it: the same acceptor state, with
+    /// more slots to replay.
     public func append(_ records: [Record]) {
         guard !records.isEmpty else { return }
         var items: [Pending] = []
@@ -149,6 +171,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         }
         thread?.join()
         thread = nil
+        snapshotWriter?.stop()
         writer.close()
         try? Posix.close(completionFD)
         isClosed = true
@@ -156,22 +179,37 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     private func runSyncLoop() {
         while true {
-            var batch: [Pending] = monitor.withLock {
-                while pending.isEmpty && !isStopping { monitor.wait() }
-                let batch = pending
-                pending = []
-                return batch
+            var (batch, finished): ([Pending], [FinishedSnapshot]) = monitor.withLock {
+                // Stopping waits for a snapshot file being written, to finish it.
+                while pending.isEmpty && snapshotsFinished.isEmpty && !(isStopping && !isSnapshotInFlight) { monitor.wait() }
+                defer {
+                    pending = []
+                    snapshotsFinished = []
+                }
+                return (pending, snapshotsFinished)
             }
-            if batch.isEmpty { break }
+            if batch.isEmpty && finished.isEmpty { break }
             do {
+                for snapshot in finished {
+                    if let error = snapshot.error { throw error }
+                    try writer.finishSnapshot(index: snapshot.index, keepFrom: snapshot.keepFrom)
+                }
                 for item in batch {
                     switch item {
                     case .record(let payload, let slot, let ballot):
                         try writer.write(payload: payload, slot: slot, ballot: ballot)
                     case .snapshot(let index, let promised, let data):
-                        try writer.writeSnapshot(index: index, promised: promised, data: data)
+                        try writer.recordPromise(promised)
+                        heldSnapshot = (index, data)
                     case .joined(let payload):
                         try writer.writeJoined(payload: payload)
+                    }
+                }
+                if !writer.isSnapshotUnderWay, let held = heldSnapshot {
+                    heldSnapshot = nil
+                    if let file = writer.beginSnapshot(index: held.index, data: held.data) {
+                        monitor.withLock { isSnapshotInFlight = true }
+                        snapshotWriter!.start(file)
                     }
                 }
                 // Only records written before this sync started are counted.
@@ -194,10 +232,11 @@ public final class WriteAheadLog: @unchecked Sendable {
                 monitor.broadcast()
             }
             try? Posix.signalEventFD(completionFD)
-            // Once the snapshot's bytes are freed (the loop dropped the
-            // compacted log when it took the snapshot), give the pages back.
-            if batch.contains(where: \.isSnapshot) {
+            // The finished snapshot's bytes are freed, and the loop dropped
+            // the compacted log when it took it: give the pages back.
+            if !finished.isEmpty {
                 batch = []
+                finished = []
                 Posix.releaseFreeMemory()
             }
         }

@@ -10,6 +10,9 @@ import Storage
 /// state plus the first k records appended in the trial, for some k at
 /// least the durable count reported before the crash. So every record
 /// reported durable is back, in order, and nothing never appended is.
+/// Snapshot files are written beside the log, so of the snapshots among
+/// those k records a suffix may not have reached the disk: their promises
+/// count (they go into the log), their compaction does not.
 struct LossyCrashHarness {
     var failures: [String] = []
     var crashes = 0
@@ -62,13 +65,29 @@ struct LossyCrashHarness {
             let durable = Int(wal.durableCount)
             durableRecords += durable
             precondition(durable <= appended.count, "durable count beyond appends")
-            candidates = []
-            var state = recovered
+            candidates = Self.candidates(from: recovered, appended: appended, durable: durable)
+        }
+    }
+
+    /// Every state a recovery may find after `appended` (the first
+    /// `durable` of them reported durable) on top of `start`.
+    static func candidates(from start: RecoveredState, appended: [Record], durable: Int) -> [RecoveredState] {
+        let snapshotPositions = appended.indices.filter { if case .snapshot = appended[$0] { return true } else { return false } }
+        var states: [RecoveredState] = []
+        // From `cut` on, snapshots are not on disk: only their promises are.
+        for cut in snapshotPositions + [appended.count] {
+            var state = start
             for k in 0...appended.count {
-                if k >= durable { candidates.append(state) }
-                if k < appended.count { state.apply(appended[k]) }
+                if k >= durable && !states.contains(state) { states.append(state) }
+                guard k < appended.count else { break }
+                if k >= cut, case .snapshot(_, let promised, _) = appended[k] {
+                    state.apply(.promise(promised))
+                } else {
+                    state.apply(appended[k])
+                }
             }
         }
+        return states
     }
 
     private mutating func makeBatch() -> [Record] {
