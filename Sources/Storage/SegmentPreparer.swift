@@ -21,12 +21,10 @@ final class SegmentPreparer: @unchecked Sendable {
     private let layout: DataDirectoryLayout
     private let fs: any FileSystem
     private let options: WALOptions
-    /// Guards the `var`s below.
-    private let monitor = Monitor()
+    /// Started by the first request; its monitor guards `state`.
+    private let worker = WorkerThread()
+    private var monitor: Monitor { worker.monitor }
     private var state = State.idle
-    private var isStopping = false
-    /// Started by the first request.
-    private var thread: PosixThread?
 
     init(layout: DataDirectoryLayout, fileSystem fs: any FileSystem, options: WALOptions) {
         self.layout = layout
@@ -37,9 +35,9 @@ final class SegmentPreparer: @unchecked Sendable {
     /// Starts preparing segment `sequence`, unless a spare is already wanted, under way or ready.
     func request(_ sequence: UInt64) {
         monitor.withLock {
-            guard case .idle = state, !isStopping else { return }
+            guard case .idle = state, !worker.isStopping else { return }
             state = .wanted(sequence)
-            if thread == nil { thread = PosixThread { [self] in run() } }
+            worker.startIfNeeded { [self] in run() }
             monitor.broadcast()
         }
     }
@@ -70,20 +68,12 @@ final class SegmentPreparer: @unchecked Sendable {
     }
 
     /// Stops the thread (an unfinished spare stays a `.wal.tmp`, removed at the next open).
-    func stop() {
-        let running: PosixThread? = monitor.withLock {
-            isStopping = true
-            monitor.broadcast()
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
-    }
+    func stop() { worker.stop() }
 
     private func run() {
         while true {
             let next: UInt64? = monitor.withLock {
-                while !isStopping {
+                while !worker.isStopping {
                     if case .wanted(let s) = state {
                         state = .preparing(s)
                         return s
@@ -95,7 +85,7 @@ final class SegmentPreparer: @unchecked Sendable {
             guard let next else { return }
             let header = SegmentHeader.makeRandom()
             let completed = (try? SegmentFiles.writeTemp(next, header: header, layout, fs, options, syncsEachChunk: true,
-                                                         shouldStop: { monitor.withLock { isStopping } })) ?? false
+                                                         shouldStop: { monitor.withLock { worker.isStopping } })) ?? false
             monitor.withLock {
                 state = completed ? .ready(next, header) : .failed(next)
                 monitor.broadcast()

@@ -14,12 +14,10 @@ final class SnapshotWriter: @unchecked Sendable {
     private let fs: any FileSystem
     private let options: WALOptions
     private let onDone: Done
-    /// Guards the `var`s below.
-    private let monitor = Monitor()
+    /// Started by the first snapshot; its monitor guards `job`.
+    private let worker = WorkerThread()
+    private var monitor: Monitor { worker.monitor }
     private var job: SnapshotFile?
-    private var isStopping = false
-    /// Started by the first snapshot.
-    private var thread: PosixThread?
 
     init(layout: DataDirectoryLayout, fileSystem fs: any FileSystem, options: WALOptions, onDone: @escaping Done) {
         self.layout = layout
@@ -32,28 +30,20 @@ final class SnapshotWriter: @unchecked Sendable {
     func start(_ file: SnapshotFile) {
         monitor.withLock {
             precondition(job == nil, "a snapshot file started while another is being written")
-            precondition(!isStopping, "snapshot after stop")
+            precondition(!worker.isStopping, "snapshot after stop")
             job = file
-            if thread == nil { thread = PosixThread { [self] in run() } }
+            worker.startIfNeeded { [self] in run() }
             monitor.broadcast()
         }
     }
 
     /// Waits for the file being written, if any, then stops the thread.
-    func stop() {
-        let running: PosixThread? = monitor.withLock {
-            isStopping = true
-            monitor.broadcast()
-            defer { thread = nil }
-            return thread
-        }
-        running?.join()
-    }
+    func stop() { worker.stop() }
 
     private func run() {
         while true {
             let file: SnapshotFile? = monitor.withLock {
-                while job == nil && !isStopping { monitor.wait() }
+                while job == nil && !worker.isStopping { monitor.wait() }
                 return job
             }
             guard let file else { return }

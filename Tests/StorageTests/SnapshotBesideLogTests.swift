@@ -18,15 +18,21 @@ final class GatedSnapshotFileSystem: FileSystem, @unchecked Sendable {
         gate.unlock()
     }
 
-    var waitingCount: Int {
+    /// Waits (up to five seconds) until `count` snapshot syncs reached the gate.
+    func waitForArrivals(_ count: Int) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: 5)
         gate.lock()
         defer { gate.unlock() }
-        return snapshotSyncsWaiting
+        while snapshotSyncsWaiting < count {
+            if !gate.wait(until: deadline) { return snapshotSyncsWaiting >= count }
+        }
+        return true
     }
 
     fileprivate func waitForGate() {
         gate.lock()
         snapshotSyncsWaiting += 1
+        gate.broadcast()
         while !isOpen { gate.wait() }
         gate.unlock()
     }
@@ -75,7 +81,7 @@ struct SnapshotBesideLogTests {
             wal.append([accept(3)])
             wal.append([accept(4)])
             #expect(wal.waitUntilDurable(5, timeoutNanoseconds: fiveSeconds), "records waited for the snapshot file")
-            #expect(fs.waitingCount == 1, "the snapshot file is being written")
+            #expect(fs.waitForArrivals(1), "the snapshot file is being written")
             #expect(fileNames(dir.path + "/snap").allSatisfy { $0.hasSuffix(".tmp") })
             fs.open()
         }
