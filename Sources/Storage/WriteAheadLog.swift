@@ -205,15 +205,20 @@ public final class WriteAheadLog: @unchecked Sendable {
                         try writer.writeJoined(payload: payload)
                     }
                 }
+                var begun: SnapshotFile? = nil
                 if !writer.isSnapshotUnderWay, let held = heldSnapshot {
                     heldSnapshot = nil
-                    if let file = writer.beginSnapshot(index: held.index, data: held.data) {
-                        monitor.withLock { isSnapshotInFlight = true }
-                        snapshotWriter!.start(file)
-                    }
+                    begun = writer.beginSnapshot(index: held.index, data: held.data)
                 }
                 // Only records written before this sync started are counted.
                 try writer.sync()
+                // Started only now: the file never reaches the disk ahead of
+                // the records before it, so a recovery always finds a prefix
+                // of the log (less, at most, the newest snapshots).
+                if let begun {
+                    monitor.withLock { isSnapshotInFlight = true }
+                    snapshotWriter!.start(begun)
+                }
             } catch {
                 // Report first: by default this exits, before anyone sees the failure.
                 options.onFatalError("write-ahead log: \(error)")
