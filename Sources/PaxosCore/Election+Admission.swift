@@ -94,16 +94,19 @@ extension Replica {
 
     mutating func becomeVoter(promising b: Ballot) {
         precondition(!acceptor.isVoter, "already a voter")
+        // What we caught up on lives only in memory; the wipe removed our
+        // durable copies of chosen values. Make them durable (a snapshot)
+        // before any promise or accept of ours can count, or a later phase 1
+        // with us in its quorum could miss a chosen value. And before
+        // `.joined`: records are durable in order, so a crash can never leave
+        // a voter (joined) without the values it caught up on, which would
+        // promise as if it had them.
+        if applied > snapshotIndex { takeSnapshot() }
         acceptor.isVoter = true
         // Joining is not history: only promises and accepts are (the fresh-cluster rule).
         persist(.joined)
         acceptor.promiseRecordCount = outbox.recordsEmitted
         if b > promised { raisePromise(to: b) }
-        // What we caught up on lives only in memory; the wipe removed our
-        // durable copies of chosen values. Make them durable (a snapshot)
-        // before any promise or accept of ours can count, or a later phase 1
-        // with us in its quorum could miss a chosen value.
-        if applied > snapshotIndex { takeSnapshot() }
         election.floorHeard = [:]
         outbox.out.events.append(.becameVoter)
         precondition(promised >= b, "a voter below the ballot that admitted it")

@@ -27,9 +27,19 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// Guards every `var` below up to `writer`.
     private let monitor = Monitor()
     private var pending: [Pending] = []
-    /// Invariant: durable <= appended.
+    /// Invariant: durable <= synced <= appended.
     private var appended: UInt64 = 0
     private var durable: UInt64 = 0
+    /// Records the sync thread has written and synced (a snapshot's file
+    /// may still be on its way: then `durable` stops at it).
+    private var synced: UInt64 = 0
+    /// Positions (in the append order) of the snapshots counted in `synced`
+    /// whose file is not durable yet. `durable` never passes the first; a
+    /// snapshot's file also makes every earlier one here durable (it holds
+    /// all they held: the core's snapshots only move forward).
+    private var snapshotBarriers: [UInt64] = []
+    /// The position of the snapshot whose file is being written.
+    private var inFlightPosition: UInt64?
     private var isStopping = false
     private var isFailed = false
     private var isStopped = false
@@ -43,7 +53,7 @@ public final class WriteAheadLog: @unchecked Sendable {
     private let writer: SegmentWriter
     /// A snapshot the sync thread has not begun yet (another is under way);
     /// a newer one replaces it. Sync thread only.
-    private var heldSnapshot: (index: Slot, data: [UInt8])?
+    private var heldSnapshot: (index: Slot, data: [UInt8], position: UInt64)?
     private let options: WALOptions
     private var thread: PosixThread?
     /// Set once in `init`.
@@ -86,8 +96,11 @@ public final class WriteAheadLog: @unchecked Sendable {
             monitor.withLock {
                 snapshotsFinished.append(FinishedSnapshot(index: index, keepFrom: keepFrom, error: error))
                 isSnapshotInFlight = false
+                if error == nil, let position = inFlightPosition { releaseBarriers(through: position) }
+                inFlightPosition = nil
                 monitor.broadcast()
             }
+            try? Posix.signalEventFD(completionFD)
         }
         thread = PosixThread { [unowned self] in self.runSyncLoop() }
     }
@@ -97,11 +110,12 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Queues records in order. A `.snapshot` puts its promise in the log in
-    /// order with the other records (and counts durable with them); its file
-    /// is written beside the log by the snapshot writer, and the log is
-    /// compacted once that file is durable. A crash before then recovers the
-    /// previous snapshot and the log after it: the same acceptor state, with
-    /// more slots to replay.
+    /// order with the other records; its file is written beside the log by
+    /// the snapshot writer while the records after it are written and synced,
+    /// and it counts durable (and they with it) once the file is durable:
+    /// the core may depend on a snapshot (a caught-up learner's chosen values
+    /// live nowhere else). The log is compacted after that. A crash before
+    /// then recovers the previous snapshot and the log after it.
     public func append(_ records: [Record]) {
         guard !records.isEmpty else { return }
         var items: [Pending] = []
@@ -135,6 +149,19 @@ public final class WriteAheadLog: @unchecked Sendable {
     }
 
     /// Records appended since `open` that are durable, a prefix of the append order.
+    /// Advances `durable` to what is synced, up to the first snapshot whose
+    /// file is not durable yet; call with the monitor held.
+    private func advanceDurable() {
+        durable = max(durable, min(synced, snapshotBarriers.first ?? synced))
+        precondition(durable <= synced && synced <= appended, "more records durable than appended")
+    }
+
+    /// The snapshot at `position` is durable, and with it every earlier one; call with the monitor held.
+    private func releaseBarriers(through position: UInt64) {
+        snapshotBarriers.removeAll { $0 <= position }
+        advanceDurable()
+    }
+
     public var durableCount: UInt64 { monitor.withLock { durable } }
 
     /// Records appended since `open`.
@@ -189,36 +216,48 @@ public final class WriteAheadLog: @unchecked Sendable {
                 return (pending, snapshotsFinished)
             }
             if batch.isEmpty && finished.isEmpty { break }
+            let firstPosition = monitor.withLock { synced }
+            var barriers: [UInt64] = []
+            var skippedThrough: UInt64? = nil
             do {
                 for snapshot in finished {
                     if let error = snapshot.error { throw error }
                     try writer.finishSnapshot(index: snapshot.index, keepFrom: snapshot.keepFrom)
                 }
-                for item in batch {
+                for (offset, item) in batch.enumerated() {
                     switch item {
                     case .record(let payload, let slot, let ballot):
                         try writer.write(payload: payload, slot: slot, ballot: ballot)
                     case .snapshot(let index, let promised, let data):
                         try writer.recordPromise(promised)
-                        heldSnapshot = (index, data)
+                        heldSnapshot = (index, data, firstPosition + UInt64(offset))
+                        barriers.append(firstPosition + UInt64(offset))
                     case .joined(let payload):
                         try writer.writeJoined(payload: payload)
                     }
                 }
                 var begun: SnapshotFile? = nil
+                var startedPosition: UInt64? = nil
                 if !writer.isSnapshotUnderWay, let held = heldSnapshot {
                     heldSnapshot = nil
                     begun = writer.beginSnapshot(index: held.index, data: held.data)
+                    // Not begun: a newer snapshot is on disk, which holds all it would.
+                    if begun == nil { skippedThrough = held.position } else { startedPosition = held.position }
                 }
                 // Only records written before this sync started are counted.
                 try writer.sync()
                 // Started only now: the file never reaches the disk ahead of
                 // the records before it, so a recovery always finds a prefix
                 // of the log (less, at most, the newest snapshots).
-                if let begun {
-                    monitor.withLock { isSnapshotInFlight = true }
-                    snapshotWriter!.start(begun)
+                // Barriers first: a small file can be done before this thread goes on.
+                monitor.withLock {
+                    snapshotBarriers += barriers
+                    if begun != nil {
+                        isSnapshotInFlight = true
+                        inFlightPosition = startedPosition
+                    }
                 }
+                if let begun { snapshotWriter!.start(begun) }
             } catch {
                 // Report first: by default this exits, before anyone sees the failure.
                 options.onFatalError("write-ahead log: \(error)")
@@ -231,8 +270,9 @@ public final class WriteAheadLog: @unchecked Sendable {
             }
             let total = writer.totalBytes
             monitor.withLock {
-                durable += UInt64(batch.count)
-                precondition(durable <= appended, "more records durable than appended")
+                synced += UInt64(batch.count)
+                if let skippedThrough { releaseBarriers(through: skippedThrough) }
+                advanceDurable()
                 logBytes = total
                 monitor.broadcast()
             }

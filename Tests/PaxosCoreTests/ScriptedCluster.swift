@@ -98,6 +98,16 @@ struct ScriptedCluster {
         step(id, .persisted(count: nodes[id]!.durableThisRun))
     }
 
+    /// Only the first `count` records `id` emitted become durable: a crash
+    /// that tears a batch (records are durable in order).
+    mutating func syncPrefix(_ id: NodeID, records count: Int) {
+        let n = min(count, nodes[id]!.pending.count)
+        nodes[id]!.durable.append(contentsOf: nodes[id]!.pending[0..<n])
+        nodes[id]!.pending.removeFirst(n)
+        nodes[id]!.durableThisRun += UInt64(n)
+        step(id, .persisted(count: nodes[id]!.durableThisRun))
+    }
+
     // MARK: The network
 
     /// Delivers every waiting message that matches, in send order; returns how many.

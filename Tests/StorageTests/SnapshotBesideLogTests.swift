@@ -67,7 +67,7 @@ private final class GatedFile: AppendableFile {
 
 @Suite("Snapshots are written beside the log")
 struct SnapshotBesideLogTests {
-    @Test("records after a snapshot become durable while its file is still being written; close finishes it")
+    @Test("records after a snapshot are written and synced while its file is written, and count durable once it is")
     func recordsDoNotWaitForTheSnapshotFile() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -80,12 +80,18 @@ struct SnapshotBesideLogTests {
             wal.append([accept(1), accept(2), .snapshot(index: 2, promised: promised, data: data)])
             wal.append([accept(3)])
             wal.append([accept(4)])
-            #expect(wal.waitUntilDurable(5, timeoutNanoseconds: fiveSeconds), "records waited for the snapshot file")
             #expect(fs.waitForArrivals(1), "the snapshot file is being written")
+            #expect(wal.waitUntilDurable(2, timeoutNanoseconds: fiveSeconds), "the records before the snapshot")
+            // The core may depend on the snapshot: it is not durable, so neither is anything after it ...
+            #expect(!wal.waitUntilDurable(3, timeoutNanoseconds: 200_000_000))
+            #expect(wal.durableCount == 2)
             #expect(fileNames(dir.path + "/snap").allSatisfy { $0.hasSuffix(".tmp") })
+            // ... though the records after it are already on disk, synced.
+            let plan = try Self.waitForRecovery(of: dir.path) { $0.state.accepted.keys.sorted() == [1, 2, 3, 4] }
+            #expect(plan.state.snapshotIndex == 0 && plan.state.promised >= promised)
             fs.open()
+            #expect(wal.waitUntilDurable(5, timeoutNanoseconds: fiveSeconds), "durable once the file is")
         }
-        // close() waited for the file and compacted.
         #expect(fileNames(dir.path + "/snap") == [DataDirectoryLayout.padded(2) + ".snap"])
         let (wal, state) = try WriteAheadLog.open(directory: dir.path)
         wal.close()
@@ -94,7 +100,16 @@ struct SnapshotBesideLogTests {
         #expect(state.accepted.keys.sorted() == [3, 4])
     }
 
-    @Test("the promise a snapshot carries is durable with its batch, before the snapshot file")
+    /// What a recovery would find in `dir` now, once `ready` holds (up to five seconds).
+    static func waitForRecovery(of dir: String, until ready: (RecoveryPlan) -> Bool) throws -> RecoveryPlan {
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while true {
+            let plan = try LogRecovery.scan(DataDirectoryLayout(root: dir), fileSystem: PosixFileSystem())
+            if ready(plan) || Date() > deadline { return plan }
+        }
+    }
+
+    @Test("the promise a snapshot carries is on disk with its batch, before the snapshot file")
     func promiseDurableBeforeTheFile() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -102,9 +117,9 @@ struct SnapshotBesideLogTests {
         let promised = Ballot(round: 9, node: 3)
         let (wal, _) = try WriteAheadLog.open(directory: dir.path, fileSystem: fs)
         wal.append([accept(1), .snapshot(index: 1, promised: promised, data: [1, 2, 3])])
-        #expect(wal.waitUntilDurable(2, timeoutNanoseconds: fiveSeconds))
+        #expect(fs.waitForArrivals(1))
         // Read the directory as a recovery after a crash would, file still unwritten.
-        let plan = try LogRecovery.scan(DataDirectoryLayout(root: dir.path), fileSystem: PosixFileSystem())
+        let plan = try Self.waitForRecovery(of: dir.path) { $0.state.promised == promised }
         #expect(plan.state.promised == promised)
         #expect(plan.state.snapshotIndex == 0 && plan.state.accepted.keys.sorted() == [1])
         fs.open()
