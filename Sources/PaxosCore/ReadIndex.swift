@@ -11,7 +11,8 @@ struct ReadIndex {
     /// Reads waiting for a round. Invariant: empty while a follower, and
     /// none waits for a round beyond the next one.
     var waits: [ReadWait] = []
-    /// A read arrived while a round was in flight: send the next round once it is confirmed.
+    /// A read is waiting for a round not sent yet: at the end of the turn
+    /// (`proposesAtEndOfTurn`), or else once the round in flight is confirmed.
     var roundRequested = false
 
     init(_ config: CoreConfig) {
@@ -55,8 +56,17 @@ extension Replica {
             return
         }
         reads.waits.append(ReadWait(id: id, origin: origin, needSeq: reads.heartbeatSeq + 1, index: index))
-        // One round in flight at a time; reads arriving meanwhile ride the next one.
-        if confirmedSeq >= reads.heartbeatSeq { sendHeartbeat() } else { reads.roundRequested = true }
+        if config.proposesAtEndOfTurn {
+            // One round per turn that has new reads, at its end, however many
+            // are in flight: a read waits one round trip, not the rest of the
+            // one before it too. An ack confirms every round up to its own.
+            reads.roundRequested = true
+        } else if confirmedSeq >= reads.heartbeatSeq {
+            sendHeartbeat()
+        } else {
+            // One round in flight at a time; reads arriving meanwhile ride the next one.
+            reads.roundRequested = true
+        }
     }
 
     mutating func confirmReads() {

@@ -88,7 +88,7 @@ public struct Replica<SM: StateMachine> {
             read(id, payload: payload)
         case .endOfTurn:
             proposeQueued()
-            if proposer.isLeading, proposer.ownCommit > proposer.advertisedCommit { sendHeartbeat() }
+            if proposer.isLeading, reads.roundRequested || proposer.ownCommit > proposer.advertisedCommit { sendHeartbeat() }
         case .handOver:
             handOver()
         case .undeliverable(let envelope):

@@ -39,4 +39,25 @@ struct ReadIndexTests {
         let late = h.receive(.heartbeatAck(ballot: b, seq: 100), from: 2)
         #expect(late.replies.isEmpty)
     }
+
+    @Test("at the end of each turn with new reads a round goes out, several in flight; each read waits for one sent after it")
+    func roundPerTurn() throws {
+        var h = Harness.leadingNode3 { $0.proposesAtEndOfTurn = true }
+        let b = h.replica.ballot
+        func rounds(_ out: Output) -> [UInt64] {
+            out.messages(to: 1).compactMap { if case .heartbeat(_, _, let s) = $0 { return s } else { return nil } }
+        }
+        h.step(.endOfTurn)
+        let first = RequestID(origin: 3, serial: 201)
+        #expect(rounds(h.step(.read(first, payload: []))).isEmpty, "no round before the turn ends")
+        let r1 = try #require(rounds(h.step(.endOfTurn)).last)
+        let second = RequestID(origin: 3, serial: 202)
+        h.step(.read(second, payload: []))
+        let r2 = try #require(rounds(h.step(.endOfTurn)).last, "a second round while the first is in flight")
+        #expect(r2 == r1 + 1)
+        #expect(rounds(h.step(.endOfTurn)).isEmpty, "no round for a turn without new reads")
+        // The first round's ack answers the first read only.
+        #expect(h.receive(.heartbeatAck(ballot: b, seq: r1), from: 1).replies.map(\.0) == [first])
+        #expect(h.receive(.heartbeatAck(ballot: b, seq: r2), from: 2).replies.map(\.0) == [second])
+    }
 }
