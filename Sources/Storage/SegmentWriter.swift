@@ -173,7 +173,7 @@ final class SegmentWriter {
     /// finished here afterwards (`finishSnapshot`). Nil when a newer
     /// snapshot is on disk: an older one adds nothing (its promise is in
     /// the log: `recordPromise`).
-    func beginSnapshot(index: Slot, data: [UInt8]) -> SnapshotFile? {
+    func beginSnapshot(index: Slot, data: [UInt8]) throws -> SnapshotFile? {
         precondition(snapshotUnderWay == nil, "a snapshot begun while another is under way")
         if let newest = snapshotIndex, index < newest { return nil }
         // Only a prefix of segments may go: recovery needs the rest
@@ -183,6 +183,11 @@ final class SegmentWriter {
             keepFrom = segment.sequence
             break
         }
+        // The `.joined` record goes into a kept segment now, before the file
+        // can exist: once it does, recovery skips the segments before
+        // keepFrom, and a voter whose only `.joined` sat in one of them would
+        // come back a learner (the promise is safe: the file carries it).
+        if hasJoined { try write(payload: Record.joined.encoded(), slot: 0, ballot: .zero) }
         snapshotUnderWay = index
         return SnapshotFile(index: index, promised: maxPromised, firstSegment: keepFrom, data: data)
     }
@@ -203,15 +208,13 @@ final class SegmentWriter {
         try syncDirectory(layout.snapDirectory, fs, options)
     }
 
-    /// Once snapshot `index`'s file is durable, on the sync thread: rewrites
-    /// the promise (and `.joined`) into the newest segment, then drops the
-    /// segments before `keepFrom` and the previous snapshot file.
+    /// Once snapshot `index`'s file is durable, on the sync thread: drops the
+    /// segments before `keepFrom` and the previous snapshot file. The
+    /// promise and `.joined` the dropped segments held were rewritten into
+    /// kept ones when the snapshot began, and synced before its file started.
     func finishSnapshot(index: Slot, keepFrom: UInt64) throws {
         precondition(snapshotUnderWay == index, "finishing snapshot \(index), \(snapshotUnderWay.map(String.init) ?? "none") under way")
         snapshotUnderWay = nil
-        try write(payload: Record.promise(maxPromised).encoded(), slot: 0, ballot: maxPromised)
-        if hasJoined { try write(payload: Record.joined.encoded(), slot: 0, ballot: .zero) }
-        try sync()
         try compact(keepingFrom: keepFrom, replacingSnapshot: snapshotIndex == index ? nil : snapshotIndex)
         snapshotIndex = index
     }

@@ -111,11 +111,15 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Queues records in order. A `.snapshot` puts its promise in the log in
     /// order with the other records; its file is written beside the log by
-    /// the snapshot writer while the records after it are written and synced,
-    /// and it counts durable (and they with it) once the file is durable:
-    /// the core may depend on a snapshot (a caught-up learner's chosen values
-    /// live nowhere else). The log is compacted after that. A crash before
-    /// then recovers the previous snapshot and the log after it.
+    /// the snapshot writer while the records after it are written and synced.
+    /// On a node that has joined (a voter) it counts durable with its batch:
+    /// all it promised and accepted stays in the log until the file is
+    /// durable, and the chosen values a snapshot adds are held by the others.
+    /// On a learner it counts durable (and the records after it with it)
+    /// only once its file is: what a learner caught up on lives nowhere else
+    /// on it, and the core makes it durable before it votes. The log is
+    /// compacted once the file is durable. A crash before then recovers the
+    /// previous snapshot and the log after it.
     public func append(_ records: [Record]) {
         guard !records.isEmpty else { return }
         var items: [Pending] = []
@@ -231,7 +235,12 @@ public final class WriteAheadLog: @unchecked Sendable {
                     case .snapshot(let index, let promised, let data):
                         try writer.recordPromise(promised)
                         heldSnapshot = (index, data, firstPosition + UInt64(offset))
-                        barriers.append(firstPosition + UInt64(offset))
+                        // A voter's snapshot adds only what the others hold
+                        // too: everything it promised and accepted stays in
+                        // the log until the file is durable. A learner's
+                        // (not joined) holds what it caught up on, found
+                        // nowhere else on it: only its file makes it durable.
+                        if !writer.hasJoined { barriers.append(firstPosition + UInt64(offset)) }
                     case .joined(let payload):
                         try writer.writeJoined(payload: payload)
                     }
@@ -240,7 +249,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 var startedPosition: UInt64? = nil
                 if !writer.isSnapshotUnderWay, let held = heldSnapshot {
                     heldSnapshot = nil
-                    begun = writer.beginSnapshot(index: held.index, data: held.data)
+                    begun = try writer.beginSnapshot(index: held.index, data: held.data)
                     // Not begun: a newer snapshot is on disk, which holds all it would.
                     if begun == nil { skippedThrough = held.position } else { startedPosition = held.position }
                 }

@@ -24,6 +24,8 @@ struct LossyCrashHarness {
     private var round: UInt64 = 1
     private var maxSlot: Slot = 0
     private var snapshotIndex: Slot = 0
+    private var lastAppended: [Record] = []
+    private var lastDurable = 0
 
     init(seed: UInt64) {
         self.seed = seed
@@ -47,6 +49,10 @@ struct LossyCrashHarness {
             }
             if !candidates.contains(recovered) {
                 failures.append("seed \(seed) trial \(trial): recovered state is not the durable prefix of what was appended")
+                func d(_ r: RecoveredState) -> String { "snap=\(r.snapshotIndex) p=\(r.promised) acc=\(r.accepted.keys.sorted()) j=\(r.hasJoined) e=\(r.isEmpty)" }
+                print("DEBUG recovered \(d(recovered))")
+                for c in candidates { print("DEBUG candidate \(d(c))") }
+                print("DEBUG appended \(lastAppended.map { r -> String in switch r { case .snapshot(let i, let p, _): return "S\(i)/\(p)"; case .accept(let s, let b, _): return "A\(s)/\(b)"; case .promise(let b): return "P\(b)"; case .joined: return "J" } }) durable \(lastDurable)")
             }
             if random.next() % 2 == 0 { disk.crash(afterOperations: 1 + Int(random.next() % 40)) }
             var appended: [Record] = []
@@ -67,6 +73,8 @@ struct LossyCrashHarness {
             durableRecords += durable
             precondition(durable <= appended.count, "durable count beyond appends")
             candidates = Self.candidates(from: recovered, appended: appended, durable: durable)
+            lastAppended = appended
+            lastDurable = durable
         }
     }
 
@@ -74,10 +82,14 @@ struct LossyCrashHarness {
     /// `durable` of them reported durable) on top of `start`.
     static func candidates(from start: RecoveredState, appended: [Record], durable: Int) -> [RecoveredState] {
         let snapshotPositions = appended.indices.filter { if case .snapshot = appended[$0] { return true } else { return false } }
+        // A snapshot appended once the node had joined counts durable with its batch.
+        let joinedBefore = appended.indices.map { k in
+            start.hasJoined || appended[..<k].contains { if case .joined = $0 { return true } else { return false } }
+        }
         var states: [RecoveredState] = []
         // From `cut` on, snapshots are not on disk: only their promises are.
-        // One counted durable is on disk (its file came before the count).
-        for cut in snapshotPositions.filter({ $0 >= durable }) + [appended.count] {
+        // A learner's counted durable is on disk (its file came before the count).
+        for cut in snapshotPositions.filter({ $0 >= durable || joinedBefore[$0] }) + [appended.count] {
             var state = start
             for k in 0...appended.count {
                 if k >= durable && !states.contains(state) { states.append(state) }
@@ -97,11 +109,15 @@ struct LossyCrashHarness {
         var batch: [Record] = []
         for _ in 0..<count {
             let ballot = Ballot(round: round, node: 1)
-            switch random.next() % 20 {
-            case 0..<3:
+            switch random.next() % 40 {
+            case 39 where seed % 2 == 0:
+                // Even seeds join (a voter's snapshots count durable with
+                // their batch from then on); odd seeds stay learners.
+                batch.append(.joined)
+            case 0..<6:
                 round += 1
                 batch.append(.promise(Ballot(round: round, node: 2)))
-            case 3:
+            case 6, 7:
                 maxSlot += 1
                 snapshotIndex = snapshotIndex + random.next() % (maxSlot - snapshotIndex + 1)
                 batch.append(.snapshot(index: snapshotIndex, promised: ballot, data: randomBytes(Int(random.next() % 600))))

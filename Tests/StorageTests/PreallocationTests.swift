@@ -9,8 +9,10 @@ import Testing
 struct PreallocationTests {
     let records = (1...20).map { accept(Slot($0), payload: Array(repeating: UInt8($0), count: 30)) }
 
+    /// The segments (`<seq>.wal`), not a spare the preparer was stopped in
+    /// the middle of at close (`<seq>.wal.tmp`, removed at the next open).
     func segmentPaths(_ dir: TemporaryDirectory) -> [String] {
-        fileNames(dir.path + "/wal").map { dir.path + "/wal/" + $0 }
+        fileNames(dir.path + "/wal").filter { $0.hasSuffix(".wal") }.map { dir.path + "/wal/" + $0 }
     }
 
     func offsetOfRecord(_ index: Int) -> Int {

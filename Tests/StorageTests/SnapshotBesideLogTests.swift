@@ -125,4 +125,29 @@ struct SnapshotBesideLogTests {
         fs.open()
         wal.close()
     }
+
+    @Test("on a node that joined (a voter) a snapshot counts durable with its batch; its file follows, and the joined record survives the compaction")
+    func votersSnapshotDoesNotHoldBackRecords() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let fs = GatedSnapshotFileSystem()
+        let data = SnapshotTests.mapBytes(keys: 100)
+        do {
+            let (wal, _) = try WriteAheadLog.open(directory: dir.path, fileSystem: fs, options: WALOptions(segmentBytes: 4096))
+            defer { wal.close() }
+            wal.append([.joined, accept(1), accept(2)])
+            #expect(wal.waitUntilDurable(3, timeoutNanoseconds: fiveSeconds))
+            // Enough records that the joined record's segment is compacted away.
+            for slot in 3...60 { wal.append([accept(Slot(slot), payload: [UInt8](repeating: 7, count: 100))]) }
+            wal.append([.snapshot(index: 60, promised: .zero, data: data), accept(61)])
+            #expect(fs.waitForArrivals(1), "the snapshot file is being written")
+            #expect(wal.waitUntilDurable(63, timeoutNanoseconds: fiveSeconds), "a voter's records do not wait for the file")
+            fs.open()
+        }
+        let (wal, state) = try WriteAheadLog.open(directory: dir.path)
+        wal.close()
+        #expect(state.snapshotIndex == 60 && state.accepted.keys.sorted() == [61])
+        #expect(state.hasJoined, "the joined record was rewritten into a kept segment")
+        #expect(fileNames(dir.path + "/wal").count < 5, "the old segments were compacted")
+    }
 }
