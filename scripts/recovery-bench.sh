@@ -166,7 +166,7 @@ try:
         ws = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
         for w in ws: w.start()
         wait("writes under load", lambda: len(acked) > 50, 10)
-        L = leader()
+        L = wait("a leader", leader, 30)
         t0 = time.monotonic(); kill(L)
         first = wait("a write acknowledged after the kill", lambda: next((done for (sent, done) in list(acked) if sent > t0), None), 30)
         stop.set()
