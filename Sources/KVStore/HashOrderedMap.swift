@@ -202,32 +202,30 @@ struct HashOrderedMap {
         }
     }
 
-    /// Calls `body` with every key and value in (hash, key) order, as views
-    /// valid only during the call (the snapshot copies them out).
-    func forEachBytes(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+    /// Calls `body` with every packed entry and its bucket's bytes, in (hash, key) order.
+    private func forEachPacked(_ body: (PackedEntry, UnsafeRawBufferPointer) throws -> Void) rethrows {
         for bucket in buckets {
             try bucket.withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {
                     let e = PackedEntry(at: offset, in: bytes)
-                    try body(e.key(in: bytes), e.value(in: bytes))
+                    try body(e, bytes)
                     offset = e.end
                 }
             }
         }
     }
 
+    /// Calls `body` with every key and value in (hash, key) order, as views
+    /// valid only during the call (the snapshot copies them out).
+    func forEachBytes(_ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try forEachPacked { e, bytes in try body(e.key(in: bytes), e.value(in: bytes)) }
+    }
+
     /// Calls `body` for every entry in (hash, key) order.
     func forEach(_ body: (Entry) throws -> Void) rethrows {
-        for bucket in buckets {
-            try bucket.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let e = PackedEntry(at: offset, in: bytes)
-                    try body(Entry(hash: e.hash, key: Array(e.key(in: bytes)), value: Array(e.value(in: bytes))))
-                    offset = e.end
-                }
-            }
+        try forEachPacked { e, bytes in
+            try body(Entry(hash: e.hash, key: Array(e.key(in: bytes)), value: Array(e.value(in: bytes))))
         }
     }
 

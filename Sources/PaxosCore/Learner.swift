@@ -24,14 +24,10 @@ struct Learner {
     /// Invariant: keyed by peers only.
     var snapshotSentMs: [NodeID: UInt64] = [:]
 
-    func invariants() {
+    func invariants(_ config: CoreConfig) {
         precondition(applied <= commitIndex, "applied beyond the commit point")
         precondition(leaderCommit.index <= commitIndex, "a leader's commit point not learned")
         precondition(commitScan.upTo <= commitIndex, "commit scan beyond the commit point")
-    }
-
-    func invariants(_ config: CoreConfig) {
-        invariants()
         precondition(snapshotSentMs.keys.allSatisfy { config.peers.contains($0) }, "a snapshot sent to a non-peer")
     }
 }

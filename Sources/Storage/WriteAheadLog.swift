@@ -38,15 +38,13 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// snapshot's file also makes every earlier one here durable (it holds
     /// all they held: the core's snapshots only move forward).
     private var snapshotBarriers: [UInt64] = []
-    /// The position of the snapshot whose file is being written.
+    /// The position of the snapshot whose file is being written (nil: none is).
     private var inFlightPosition: UInt64?
     private var isStopping = false
     private var isFailed = false
     private var isStopped = false
     /// Snapshot files written beside the log, to be finished by the sync thread.
     private var snapshotsFinished: [FinishedSnapshot] = []
-    /// True from starting a snapshot file until it is in `snapshotsFinished`.
-    private var isSnapshotInFlight = false
     private var logBytes: Int
 
     /// Owned by the sync thread once it runs.
@@ -95,7 +93,6 @@ public final class WriteAheadLog: @unchecked Sendable {
         snapshotWriter = SnapshotWriter(layout: layout, fileSystem: fileSystem, options: options) { [unowned self] index, keepFrom, error in
             monitor.withLock {
                 snapshotsFinished.append(FinishedSnapshot(index: index, keepFrom: keepFrom, error: error))
-                isSnapshotInFlight = false
                 if error == nil, let position = inFlightPosition { releaseBarriers(through: position) }
                 inFlightPosition = nil
                 monitor.broadcast()
@@ -152,7 +149,6 @@ public final class WriteAheadLog: @unchecked Sendable {
         return payload
     }
 
-    /// Records appended since `open` that are durable, a prefix of the append order.
     /// Advances `durable` to what is synced, up to the first snapshot whose
     /// file is not durable yet; call with the monitor held.
     private func advanceDurable() {
@@ -166,6 +162,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         advanceDurable()
     }
 
+    /// Records appended since `open` that are durable, a prefix of the append order.
     public var durableCount: UInt64 { monitor.withLock { durable } }
 
     /// Records appended since `open`.
@@ -212,7 +209,7 @@ public final class WriteAheadLog: @unchecked Sendable {
         while true {
             var (batch, finished): ([Pending], [FinishedSnapshot]) = monitor.withLock {
                 // Stopping waits for a snapshot file being written, to finish it.
-                while pending.isEmpty && snapshotsFinished.isEmpty && !(isStopping && !isSnapshotInFlight) { monitor.wait() }
+                while pending.isEmpty && snapshotsFinished.isEmpty && !(isStopping && inFlightPosition == nil) { monitor.wait() }
                 defer {
                     pending = []
                     snapshotsFinished = []
@@ -261,10 +258,7 @@ public final class WriteAheadLog: @unchecked Sendable {
                 // Barriers first: a small file can be done before this thread goes on.
                 monitor.withLock {
                     snapshotBarriers += barriers
-                    if begun != nil {
-                        isSnapshotInFlight = true
-                        inFlightPosition = startedPosition
-                    }
+                    if let startedPosition { inFlightPosition = startedPosition }
                 }
                 if let begun { snapshotWriter!.start(begun) }
             } catch {

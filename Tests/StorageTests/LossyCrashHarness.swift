@@ -83,8 +83,11 @@ struct LossyCrashHarness {
     static func candidates(from start: RecoveredState, appended: [Record], durable: Int) -> [RecoveredState] {
         let snapshotPositions = appended.indices.filter { if case .snapshot = appended[$0] { return true } else { return false } }
         // A snapshot appended once the node had joined counts durable with its batch.
-        let joinedBefore = appended.indices.map { k in
-            start.hasJoined || appended[..<k].contains { if case .joined = $0 { return true } else { return false } }
+        var joinedBefore: [Bool] = []
+        var hasJoined = start.hasJoined
+        for record in appended {
+            joinedBefore.append(hasJoined)
+            if case .joined = record { hasJoined = true }
         }
         var states: [RecoveredState] = []
         // From `cut` on, snapshots are not on disk: only their promises are.

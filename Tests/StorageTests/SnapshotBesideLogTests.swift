@@ -106,6 +106,7 @@ struct SnapshotBesideLogTests {
         while true {
             let plan = try LogRecovery.scan(DataDirectoryLayout(root: dir), fileSystem: PosixFileSystem())
             if ready(plan) || Date() > deadline { return plan }
+            Thread.sleep(forTimeInterval: 0.002)
         }
     }
 
