@@ -19,7 +19,7 @@ stale() {
 }
 
 if [[ -z "${PAXOSKV_BIN_DIR:-}" ]] && { stale paxosd || stale paxos-chaos; }; then
-    echo "chaos.sh: building release binaries (swift build -c release)..." >&2
+    echo "chaos.sh: building release binaries (swift build -c release --static-swift-stdlib)..." >&2
     # shellcheck source=release-build.sh
     source "$ROOT/scripts/release-build.sh"
     release_build "$ROOT" paxosd paxos-chaos || { echo "chaos.sh: build failed" >&2; exit 2; }

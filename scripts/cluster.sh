@@ -16,7 +16,9 @@ usage: scripts/cluster.sh COMMAND
 
   start [3|5]   build release binaries if needed, start the nodes of
                 config/clusterN.conf (default 3) in the background, wait
-                until a leader is elected and print `kvctl status`
+                until a leader is elected and print `kvctl status`; when
+                no node has data yet (a new cluster) each starts with
+                --bootstrap, so a majority forms the cluster
   stop          SIGTERM every node and wait for it to exit
   status        which nodes run (pid, running/paused), then `kvctl status`
   kill ID       SIGKILL node ID (a crash: kill -9)
@@ -48,6 +50,26 @@ node_ids() {
     sed -n 's/^[[:space:]]*\[node\.\([0-9][0-9]*\)\][[:space:]]*\(#.*\)\{0,1\}$/\1/p' "$1"
 }
 
+# The data directory of node ID in CONF (its `data = "..."`, relative to CONF).
+data_dir() {
+    local conf="$1" id="$2" path
+    path="$(awk -v want="[node.$id]" '
+        /^[[:space:]]*\[/ { sub(/[[:space:]]*(#.*)?$/, ""); gsub(/^[[:space:]]+/, ""); section = $0; next }
+        section == want && /^[[:space:]]*data[[:space:]]*=/ { sub(/^[^"]*"/, ""); sub(/".*$/, ""); print; exit }' "$conf")"
+    [[ -n "$path" ]] || return 1
+    if [[ "$path" == /* ]]; then echo "$path"; else echo "$(dirname "$conf")/$path"; fi
+}
+
+# True when no node of CONF has a log segment or a snapshot: a brand-new
+# cluster, whose nodes may start with --bootstrap.
+all_data_empty() {
+    local conf="$1" id dir
+    for id in $(node_ids "$conf"); do
+        dir="$(data_dir "$conf" "$id")" || return 1
+        [[ -z "$(find "$dir" \( -name '*.wal' -o -name '*.snap' \) -print -quit 2>/dev/null)" ]] || return 1
+    done
+}
+
 bin_dir() {
     if [[ -n "${PAXOSKV_BIN_DIR:-}" ]]; then
         echo "$PAXOSKV_BIN_DIR"
@@ -69,7 +91,7 @@ build_if_needed() {
         [[ -z "$(find "$ROOT/Sources" "$ROOT/Package.swift" -newer "$dir/kvctl" -print -quit)" ]]; then
         return
     fi
-    echo "cluster.sh: building release binaries (swift build -c release)..." >&2
+    echo "cluster.sh: building release binaries (swift build -c release --static-swift-stdlib)..." >&2
     # shellcheck source=release-build.sh
     source "$ROOT/scripts/release-build.sh"
     release_build "$ROOT" paxosd kvctl || die "build failed"
@@ -108,8 +130,10 @@ check_id() {
     node_ids "$conf" | grep -qx -- "$id" || die "no node $id in $conf"
 }
 
+# start_node ID [--bootstrap]
 start_node() {
     local id="$1" conf pid
+    shift
     conf="$(config_file)"
     if pid="$(live_pid "$id")"; then
         echo "node $id already runs (pid $pid)"
@@ -118,7 +142,7 @@ start_node() {
     mkdir -p "$RUN"
     echo "--- $(date -u +%Y-%m-%dT%H:%M:%SZ) cluster.sh starts node $id" >>"$RUN/node$id.log"
     # setsid: the node outlives this shell and a Ctrl-C in the terminal.
-    setsid "$(bin_dir)/paxosd" --config "$conf" --id "$id" >>"$RUN/node$id.log" 2>&1 </dev/null &
+    setsid "$(bin_dir)/paxosd" --config "$conf" --id "$id" "$@" >>"$RUN/node$id.log" 2>&1 </dev/null &
     echo $! >"$(pid_file "$id")"
     echo "started node $id (pid $!, log run/node$id.log)"
 }
@@ -182,7 +206,11 @@ cmd_start() {
     build_if_needed
     mkdir -p "$RUN"
     echo "$conf" >"$RUN/config"
-    for id in $(node_ids "$conf"); do start_node "$id"; done
+    # A brand-new cluster forms once a majority runs; otherwise an empty
+    # data directory is a wiped node's, which catches up before it votes.
+    local fresh=()
+    if all_data_empty "$conf"; then fresh=(--bootstrap); fi
+    for id in $(node_ids "$conf"); do start_node "$id" "${fresh[@]}"; done
     if wait_for_leader; then
         kvctl status
     else

@@ -12,6 +12,12 @@
 # executables' few source files makes the driver recompile them against
 # the current libraries; it costs seconds and changes no file content.
 # (Deleting their build directories instead breaks SwiftPM's cached plan.)
+#
+# Why --static-swift-stdlib: the Swift runtime libraries, mapped shared,
+# keep ~5 MiB of their pages resident in every daemon (libswiftCore alone
+# 4.9 MiB of an idle paxosd's 11.3 MiB VmRSS); linked statically only what
+# the binary uses is mapped (idle VmRSS 8.7 MiB), and the binaries run
+# without /opt/swift on the machine.
 
 # release_build ROOT PRODUCT...   (each product's sources are in Sources/PRODUCT)
 release_build() {
@@ -22,6 +28,6 @@ release_build() {
         find "$root/Sources/$product" -name '*.swift' -exec touch {} +
     done
     for product in "$@"; do
-        (cd "$root" && swift build -c release --product "$product") >&2 || return 1
+        (cd "$root" && swift build -c release --static-swift-stdlib --product "$product") >&2 || return 1
     done
 }

@@ -17,9 +17,16 @@ struct DaemonArguments {
     }
 
     static let usage = """
-        usage: paxosd --config FILE --id N [--log-level debug|info|warn|error]
+        usage: paxosd --config FILE --id N [--bootstrap] [--log-level debug|info|warn|error]
           --config FILE     cluster config (e.g. config/cluster3.conf)
           --id N            this node's id, a [node.N] section of the config
+          --bootstrap       the data directory is empty because the cluster is
+                            new: vote at once, so the cluster forms as soon as
+                            a majority has started (recorded durably; ignored
+                            when the directory holds state). Never use it on a
+                            wiped node of a running cluster: without it an
+                            empty directory is treated as wiped and the node
+                            catches up before it votes
           --log-level L     debug, info (default), warn or error
 
         testing only (scripts/chaos.sh uses them):
@@ -40,8 +47,8 @@ struct DaemonArguments {
         while i < args.count {
             let flag = args[i]
             if flag == "--help" || flag == "-h" { return .help }
-            if flag == "--unsafe-local-reads" {
-                options.unsafeLocalReads = true
+            if flag == "--unsafe-local-reads" || flag == "--bootstrap" {
+                if flag == "--bootstrap" { options.bootstrap = true } else { options.unsafeLocalReads = true }
                 i += 1
                 continue
             }

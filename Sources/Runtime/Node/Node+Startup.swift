@@ -22,17 +22,49 @@ extension Node {
         } catch {
             throw NodeStartError("\(error)", exitCode: 3)
         }
-        let options = WALOptions(onFatalError: { message in
-            log.error("fatal: \(message)")
-            exit(3)
-        })
         do {
-            let (wal, recovered) = try WriteAheadLog.open(directory: path, options: options)
+            let (wal, recovered) = try WriteAheadLog.open(directory: path, options: walOptions(log: log))
             return OpenedStorage(directory: directory, wal: wal, recovered: recovered)
         } catch {
             directory.close()
             throw NodeStartError("\(error)", exitCode: 3)
         }
+    }
+
+    /// `--bootstrap` on an empty data directory: the node is new, so it has
+    /// forgotten nothing (rule 9 is about wiped nodes) and may vote. The
+    /// `.joined` record says so durably before the core starts, so a restart
+    /// before it ever promised still finds it a voter. The log is then
+    /// opened again: the core counts durable records from its own first one,
+    /// and the bootstrap record must not shift that count.
+    static func bootstrap(_ opened: inout OpenedStorage, path: String, log: Log) throws(NodeStartError) {
+        guard opened.recovered.isEmpty else {
+            log.info("--bootstrap ignored: the data directory already holds state")
+            return
+        }
+        opened.wal.append([.joined])
+        let durable = opened.wal.waitUntilDurable(opened.wal.appendedCount, timeoutNanoseconds: 30_000_000_000)
+        opened.wal.close()
+        guard durable else {
+            opened.directory.close()
+            throw NodeStartError("--bootstrap: could not make the bootstrap record durable in \(path)", exitCode: 3)
+        }
+        do {
+            (opened.wal, opened.recovered) = try WriteAheadLog.open(directory: path, options: walOptions(log: log))
+        } catch {
+            opened.directory.close()
+            throw NodeStartError("\(error)", exitCode: 3)
+        }
+        precondition(opened.recovered.mayVote, "the bootstrap record did not survive reopening the log")
+        log.info("bootstrap: new data directory, voting from the start")
+    }
+
+    /// A WAL write or fdatasync error is fatal: logged, exit 3, never retried.
+    static func walOptions(log: Log) -> WALOptions {
+        WALOptions(onFatalError: { message in
+            log.error("fatal: \(message)")
+            exit(3)
+        })
     }
 
     /// Raises RLIMIT_NOFILE for `maxConnections` clients plus what the node

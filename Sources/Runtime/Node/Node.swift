@@ -61,7 +61,8 @@ public final class Node {
         self.me = me
         self.log = log
         self.options = options
-        let opened = try Self.openStorage(me.data, log: log)
+        var opened = try Self.openStorage(me.data, log: log)
+        if options.bootstrap { try Self.bootstrap(&opened, path: me.data, log: log) }
         dataDirectory = opened.directory
         wal = opened.wal
         let tuning = config.tuning

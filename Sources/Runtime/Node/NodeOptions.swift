@@ -11,9 +11,15 @@ public struct NodeOptions: Sendable, Equatable {
     /// without a read index, so reads may be stale. The chaos tests use it
     /// to show that the linearizability checker catches stale reads.
     public var unsafeLocalReads: Bool
+    /// `--bootstrap`: an empty data directory belongs to a brand-new
+    /// cluster, not a wiped node, so this node may vote at once (a
+    /// majority of such nodes forms the cluster). Ignored, with a log
+    /// line, when the directory already holds state.
+    public var bootstrap: Bool
 
-    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false) {
+    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, bootstrap: Bool = false) {
         self.peerVia = peerVia
         self.unsafeLocalReads = unsafeLocalReads
+        self.bootstrap = bootstrap
     }
 }
