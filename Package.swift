@@ -24,13 +24,15 @@ let package = Package(
         // The operating system, once: syscalls and errno errors, clock,
         // thread, lock, file I/O, sockets, epoll, eventfd, rlimits.
         .target(name: "Posix", dependencies: ["CLinux"]),
-        .target(name: "Storage", dependencies: ["PaxosCore", "Posix", "CZlib", "CLinux"]),
+        .target(name: "Storage", dependencies: ["PaxosCore", "Posix", "CZlib", "CLinux", "Metrics"]),
+        // Pure: histograms, the Prometheus text format, the metrics port's routes and health verdict.
+        .target(name: "Metrics", dependencies: ["Wire"]),
         // Pure: the config file's parser and the cluster it describes.
         .target(name: "Config", dependencies: ["PaxosCore"]),
         // Pure: the client port's commands, routing and replies.
         .target(name: "ClientPort", dependencies: ["PaxosCore", "KVStore", "Wire"]),
         // The daemon: event loop, connections, peers, the node, logging.
-        .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "Posix", "Config", "ClientPort", "CLinux"]),
+        .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "Posix", "Config", "ClientPort", "CLinux", "Metrics"]),
         // What talks to a cluster from outside: RESP client, INFO parsing, kvctl.
         .target(name: "Client", dependencies: ["Posix", "Wire", "Config", "PaxosCore"]),
         .target(name: "Chaos", dependencies: ["Client", "Posix", "Checker", "Wire", "PaxosCore"]),
@@ -41,6 +43,7 @@ let package = Package(
         .executableTarget(name: "storage-bench", dependencies: ["Storage", "Posix"]),
         .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "Simulator"]),
         .testTarget(name: "KVStoreTests", dependencies: ["KVStore"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulator", "PaxosCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PaxosCore", "Posix"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),

@@ -1,6 +1,6 @@
 /// Every command the client port knows. The raw value is the lowercase
 /// name, as Redis prints it in arity errors.
-enum CommandName: String, CaseIterable, Sendable {
+public enum CommandName: String, CaseIterable, Sendable {
     // Key-value commands: parsed into a `KVCommand`.
     case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid
     // Connection and server commands: answered by the router itself.
@@ -46,7 +46,7 @@ enum CommandName: String, CaseIterable, Sendable {
         uniqueKeysWithValues: allCases.map { (PackedName(Array($0.rawValue.utf8))!, $0) })
 
     /// The command named by `bytes`, ASCII case-insensitively; nil when unknown.
-    init?(_ bytes: [UInt8]) {
+    public init?(_ bytes: [UInt8]) {
         guard let packed = PackedName(bytes), let name = Self.table[packed] else { return nil }
         self = name
     }
@@ -60,7 +60,7 @@ private struct PackedName: Hashable {
     let count: Int
 
     /// Nil for more than 16 bytes: no command has so long a name.
-    init?(_ bytes: [UInt8]) {
+    public init?(_ bytes: [UInt8]) {
         guard bytes.count <= 16 else { return nil }
         count = bytes.count
         for (i, b) in bytes.enumerated() {

@@ -9,6 +9,8 @@ public struct NodeConfig: Sendable, Equatable {
     public var client: HostPort
     /// The data directory, already resolved against the config file's directory.
     public var data: String
+    /// Where `GET /metrics` and `GET /health` are served (HTTP); nil: not served.
+    public var metrics: HostPort? = nil
 }
 
 /// A parsed cluster config file (DESIGN.md Part 1, "Configuration").

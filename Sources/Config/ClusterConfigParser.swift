@@ -101,7 +101,7 @@ struct ClusterConfigParser {
     private mutating func setInSection(_ key: String, _ value: ConfigValue, at number: Int) throws(ConfigError) {
         let index = sections.count - 1
         let id = sections[index].id
-        guard ["peer", "client", "data"].contains(key) else {
+        guard ["peer", "client", "data", "metrics"].contains(key) else {
             let isTopLevel = key == "cluster" || key == "password" || Tuning.ranges.contains { $0.name == key }
             let hint = isTopLevel ? " (top-level keys go before the first [node.N])" : ""
             throw error(number, "unknown key '\(key)' in [node.\(id)]\(hint)")
@@ -124,8 +124,9 @@ struct ClusterConfigParser {
         var addressLines: [HostPort: Int] = [:]
         for section in sections {
             var fields: [String: HostPort] = [:]
-            for key in ["peer", "client"] {
+            for key in ["peer", "client", "metrics"] {
                 guard let (value, line) = section.values[key] else {
+                    if key == "metrics" { continue }
                     throw error(section.line, "[node.\(section.id)] is missing required key '\(key)'")
                 }
                 let text = try string(value, key, at: line)
@@ -146,7 +147,7 @@ struct ClusterConfigParser {
             let data = try string(dataValue, "data", at: dataLine)
             guard !data.isEmpty else { throw error(dataLine, "'data' must not be empty") }
             nodes.append(NodeConfig(id: section.id, peer: fields["peer"]!, client: fields["client"]!,
-                                    data: resolvePath(data, against: base)))
+                                    data: resolvePath(data, against: base), metrics: fields["metrics"]))
         }
         nodes.sort { $0.id < $1.id }
         return ClusterConfig(path: path, cluster: cluster, password: password, nodes: nodes, tuning: tuning)

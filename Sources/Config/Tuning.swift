@@ -14,6 +14,9 @@ public struct Tuning: Sendable, Equatable {
     public var maxKeyBytes: Int = 65_536
     public var maxValueBytes: Int = 1_048_576
     public var maxRequestBytes: Int = 4_194_304
+    /// `GET /health` answers 503 when the node's applied index is more than
+    /// this many slots behind the leader's commit.
+    public var healthMaxLag: UInt64 = 1_000
 
     public init() {}
 
@@ -32,6 +35,7 @@ public struct Tuning: Sendable, Equatable {
         ("max_key_bytes", 1...(512 << 20)),
         ("max_value_bytes", 1...(512 << 20)),
         ("max_request_bytes", 1...(1 << 30)),
+        ("health_max_lag", 0...1_000_000_000),
     ]
 
     /// Stores `value` (already checked against `ranges`) under config key `name`.
@@ -49,6 +53,7 @@ public struct Tuning: Sendable, Equatable {
         case "max_key_bytes": maxKeyBytes = Int(value)
         case "max_value_bytes": maxValueBytes = Int(value)
         case "max_request_bytes": maxRequestBytes = Int(value)
+        case "health_max_lag": healthMaxLag = UInt64(value)
         default: preconditionFailure("unknown tuning key \(name)")
         }
     }

@@ -33,6 +33,9 @@ extension Replica {
         leaderID != 0 && (leaderID == config.id || election.leaderContact.isFresh(at: nowMs))
     }
 
+    /// The leader, when this node leads or heard it within an election timeout.
+    public var freshLeader: NodeID? { isLeaderFresh ? leaderID : nil }
+
     func isHeardRecently(_ node: NodeID) -> Bool {
         election.heardFrom[node]?.isFresh(at: nowMs) ?? false
     }

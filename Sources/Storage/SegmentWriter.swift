@@ -1,4 +1,5 @@
 import PaxosCore
+import Posix
 
 /// The files of the log as the sync thread sees them: writes records into
 /// segments, rotates, syncs, writes snapshots and compacts. Used only by
@@ -142,13 +143,17 @@ final class SegmentWriter {
         if options.preparesNextSegment && last.bytes >= options.segmentBytes / 2 { preparer.request(last.sequence + 1) }
     }
 
-    /// Makes everything written so far durable (one fdatasync).
-    func sync() throws {
+    /// Makes everything written so far durable (one fdatasync); returns
+    /// the nanoseconds the fdatasync took, nil when there was nothing to sync.
+    @discardableResult
+    func sync() throws -> UInt64? {
         try flush()
-        guard hasUnsyncedBytes else { return }
+        guard hasUnsyncedBytes else { return nil }
+        let started = SystemClock.monotonicNs()
         if !options.skipsSyncForCrashTest { try current.dataSync() }
         hasUnsyncedBytes = false
         durableBytes = segments[segments.count - 1].bytes
+        return SystemClock.monotonicNs() - started
     }
 
     /// Writes the `.joined` record (slot 0) and remembers it for compaction.

@@ -1,3 +1,4 @@
+import Metrics
 import PaxosCore
 import Posix
 
@@ -26,6 +27,8 @@ public final class WriteAheadLog: @unchecked Sendable {
 
     /// Guards every `var` below up to `writer`.
     private let monitor = Monitor()
+    /// Guarded by `monitor`; observed on the sync thread.
+    private var fsyncs = Histogram(bounds: Histogram.latencyBounds)
     private var pending: [Pending] = []
     /// Invariant: durable <= synced <= appended.
     private var appended: UInt64 = 0
@@ -173,6 +176,9 @@ public final class WriteAheadLog: @unchecked Sendable {
     /// INFO `wal_bytes`; the files on disk are larger).
     public var walBytes: Int { monitor.withLock { logBytes } }
 
+    /// How long each group commit's fdatasync took (seconds), since open.
+    public var fsyncSeconds: Histogram { monitor.withLock { fsyncs } }
+
     /// True once a write or sync failed; nothing becomes durable after that.
     public var hasFailed: Bool { monitor.withLock { isFailed } }
 
@@ -251,12 +257,13 @@ public final class WriteAheadLog: @unchecked Sendable {
                     if begun == nil { skippedThrough = held.position } else { startedPosition = held.position }
                 }
                 // Only records written before this sync started are counted.
-                try writer.sync()
+                let syncNs = try writer.sync()
                 // Started only now: the file never reaches the disk ahead of
                 // the records before it, so a recovery always finds a prefix
                 // of the log (less, at most, the newest snapshots).
                 // Barriers first: a small file can be done before this thread goes on.
                 monitor.withLock {
+                    if let syncNs { fsyncs.observe(Double(syncNs) / 1e9) }
                     snapshotBarriers += barriers
                     if let startedPosition { inFlightPosition = startedPosition }
                 }

@@ -24,6 +24,14 @@ public enum RESPValue: Sendable {
     case verbatim(format: String, [UInt8])
 }
 
+extension RESPValue {
+    /// An error reply (what `paxoskv_commands_total` counts as `result="error"`).
+    public var isError: Bool {
+        if case .error = self { return true }
+        return false
+    }
+}
+
 extension RESPValue: Equatable {
     public static func == (a: RESPValue, b: RESPValue) -> Bool {
         switch (a, b) {

@@ -13,27 +13,35 @@ final class TestCluster {
     let configPath: String
     let clientPorts: [Int: UInt16]
     let peerPorts: [Int: UInt16]
+    /// Each node's metrics port, when made `withMetrics`.
+    let metricsPorts: [Int: UInt16]
     private(set) var processes: [Int: DaemonProcess] = [:]
     private var everStarted: [DaemonProcess] = []
 
-    init(size: Int, tuning: [String: Int] = [:]) throws {
+    init(size: Int, tuning: [String: Int] = [:], withMetrics: Bool = false) throws {
         self.size = size
         var template = Array("/tmp/paxoskv-cluster-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HarnessError("mkdtemp: errno \(errno)") }
         directory = String(cString: made)
         configPath = directory + "/cluster.conf"
-        let ports = try freePorts(2 * size)
+        let ports = try freePorts(3 * size)
         var clients: [Int: UInt16] = [:]
         var peers: [Int: UInt16] = [:]
+        var metrics: [Int: UInt16] = [:]
         var text = "cluster = \"test\"\n"
         for (key, value) in tuning.sorted(by: { $0.key < $1.key }) { text += "\(key) = \(value)\n" }
         for id in 1...size {
             peers[id] = ports[2 * (id - 1)]
             clients[id] = ports[2 * (id - 1) + 1]
             text += "\n[node.\(id)]\npeer = \"127.0.0.1:\(peers[id]!)\"\nclient = \"127.0.0.1:\(clients[id]!)\"\ndata = \"data/node\(id)\"\n"
+            if withMetrics {
+                metrics[id] = ports[2 * size + id - 1]
+                text += "metrics = \"127.0.0.1:\(metrics[id]!)\"\n"
+            }
         }
         clientPorts = clients
         peerPorts = peers
+        metricsPorts = metrics
         try writeFile(configPath, text)
     }
 

@@ -19,7 +19,7 @@ final class ClientHandler {
     /// Writes of this connection in the core, not yet answered.
     var writesInCore = 0
     /// A read that waits for `writesInCore` to reach 0; commands after it wait too.
-    var heldRead: (command: KVCommand, isLocal: Bool)?
+    var heldRead: (command: KVCommand, name: CommandName?, isLocal: Bool)?
     /// Reading was paused because too many requests wait in the core.
     var isPausedForPipeline = false
 
@@ -83,4 +83,7 @@ struct WaitingRequest {
     /// What the reply answers (the renderer may need it).
     let command: KVCommand
     let isWrite: Bool
+    /// For the metrics: the command's name and when it was parsed.
+    let name: CommandName?
+    let startedNs: UInt64
 }

@@ -1,3 +1,4 @@
+import ClientPort
 import Glibc
 import KVStore
 import PaxosCore
@@ -46,7 +47,7 @@ extension Node {
             if let held = client.heldRead {
                 guard client.writesInCore == 0 else { break }
                 client.heldRead = nil
-                read(held.command, isLocal: held.isLocal, for: client)
+                read(held.command, name: held.name, isLocal: held.isLocal, for: client)
                 continue
             }
             guard let event = client.parser.next() else { break }
@@ -68,38 +69,45 @@ extension Node {
     }
 
     private func run(_ args: [[UInt8]], for client: ClientHandler) {
+        let name = args.first.flatMap { CommandName($0) }
         switch routing.route(args, session: client.session, info: { self.info() }) {
         case .reply(let value):
+            metrics.count(name, value.isError ? .error : .ok)
             reply(value, to: client)
         case .replyAndClose(let value):
+            metrics.count(name, value.isError ? .error : .ok)
             reply(value, to: client)
             client.isClosing = true
             attention[ObjectIdentifier(client)] = client
         case .write(let command):
             let id = nextRequestID()
-            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: true)
+            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: true,
+                                         name: name, startedNs: SystemClock.monotonicNs())
             client.writesInCore += 1
             step(.submit(Request(id: id, payload: command.encoded())))
         case .read(let command):
-            read(command, isLocal: options.unsafeLocalReads && command.isLocallyReadable, for: client)
+            read(command, name: name, isLocal: options.unsafeLocalReads && command.isLocallyReadable, for: client)
         case .localRead(let command):
-            read(command, isLocal: true, for: client)
+            read(command, name: name, isLocal: true, for: client)
         }
     }
 
     /// A read waits for the connection's own earlier writes, so a pipelined
     /// `SET k v; GET k` sees v as it does on Redis.
-    private func read(_ command: KVCommand, isLocal: Bool, for client: ClientHandler) {
+    private func read(_ command: KVCommand, name: CommandName?, isLocal: Bool, for client: ClientHandler) {
         guard client.writesInCore == 0 else {
-            client.heldRead = (command, isLocal)
+            client.heldRead = (command, name, isLocal)
             return
         }
         if isLocal {
             let result = replica.stateMachine.query(command.encoded())
-            reply(routing.render(.result(result), for: command, session: client.session), to: client)
+            let value = routing.render(.result(result), for: command, session: client.session)
+            metrics.count(name, value.isError ? .error : .ok)
+            reply(value, to: client)
         } else {
             let id = nextRequestID()
-            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: false)
+            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: command, isWrite: false,
+                                         name: name, startedNs: SystemClock.monotonicNs())
             step(.read(id, payload: command.encoded()))
         }
     }

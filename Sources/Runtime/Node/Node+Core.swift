@@ -39,12 +39,16 @@ extension Node {
         // back every message that needs these records durable, and the WAL
         // counts durability in append order, which this keeps.
         recordsThisTurn.append(contentsOf: output.persist)
+        metrics.notePersisted(output.persist)
         var undelivered: [Envelope] = []
         for envelope in output.messages where !peers.send(envelope) {
             if envelope.message.isClientHandOff { undelivered.append(envelope) }
         }
         for (id, reply) in output.replies { deliver(reply, to: id) }
-        for event in output.events { log.coreEvent(event) }
+        for event in output.events {
+            log.coreEvent(event)
+            metrics.note(event)
+        }
         // A forwarded request that never left this node was not handed to
         // anyone: the core may park it again instead of answering -TIMEOUT.
         for envelope in undelivered { step(.undeliverable(envelope)) }
@@ -58,8 +62,15 @@ extension Node {
             return
         }
         let client = target.client
+        metrics.observeLatency(startedNs: target.startedNs, nowNs: SystemClock.monotonicNs())
         guard client.isOpen else { return }
-        client.fill(target.sequence, with: routing.encodedReply(reply, for: target.command, session: client.session))
+        let bytes = routing.encodedReply(reply, for: target.command, session: client.session)
+        switch reply {
+        case .noQuorum: metrics.count(target.name, .noquorum)
+        case .timeout: metrics.count(target.name, .timeout)
+        case .result: metrics.count(target.name, bytes.first == UInt8(ascii: "-") ? .error : .ok)
+        }
+        client.fill(target.sequence, with: bytes)
         if target.isWrite { client.writesInCore -= 1 }
         if client.isPausedForPipeline || client.isClosing || client.heldRead != nil {
             attention[ObjectIdentifier(client)] = client

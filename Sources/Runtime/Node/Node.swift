@@ -23,6 +23,11 @@ public final class Node {
     var replica: Replica<KVStateMachine>
     let peers: PeerNetwork
     let clientListener: Listener
+    /// `GET /metrics` and `/health`, when the node's section names a `metrics`
+    /// address: bound in `init`, served from `run`.
+    let metricsListener: Listener?
+    var metricsServer: MetricsServer?
+    var metrics: NodeMetrics
     var routing: ClientRouting
     let respLimits: RESPLimits
     /// Client connections at most (the config's, lowered to what the fd limit allows).
@@ -70,6 +75,7 @@ public final class Node {
         replica = Replica(config: tuning.makeCoreConfig(id: id, members: config.members), stateMachine: machine,
                           recovered: opened.recovered)
         nextSerial = SystemClock.wallMs() &* 1_000_000
+        metrics = NodeMetrics(startCommit: replica.commitIndex)
         routing = ClientRouting(config: config, clientPort: Int(me.client.port))
         respLimits = RESPLimits(maxBulkBytes: tuning.maxRequestBytes, maxRequestBytes: tuning.maxRequestBytes)
         maxClients = Self.raiseFileLimit(for: tuning.maxConnections, log: log)
@@ -82,6 +88,12 @@ public final class Node {
             let peerAddresses = try Self.resolvePeers(config, except: id, via: options.peerVia)
             let peerListener = try Self.listen("peer", me.peer, loop: loop, log: log)
             clientListener = try Self.listen("client", me.client, loop: loop, log: log)
+            let loop = self.loop
+            if let address = me.metrics {
+                metricsListener = try Self.listen("metrics", address, loop: loop, log: log)
+            } else {
+                metricsListener = nil
+            }
             peers = PeerNetwork(config: config, selfID: id, peerAddresses: peerAddresses, listener: peerListener,
                                 loop: loop, flushQueue: flushQueue, log: log)
         } catch {
@@ -104,6 +116,11 @@ public final class Node {
         }
         peers.onMessage = { [unowned self] from, message in self.step(.receive(from: from, message)) }
         clientListener.onAccept = { [unowned self] fd, address in self.acceptClient(fd: fd, from: address) }
+        if let metricsListener {
+            metricsServer = MetricsServer(listener: metricsListener, loop: loop, log: log) { [unowned self] request in
+                self.metricsResponse(request)
+            }
+        }
         loop.beforeSleep = { [unowned self] in self.beforeSleep() }
         tick()
         tickTimer = loop.schedule(afterMs: Self.tickIntervalMs, repeatingEveryMs: Self.tickIntervalMs) { [unowned self] in
@@ -141,6 +158,8 @@ public final class Node {
     private func shutDown() {
         if let tickTimer { loop.cancel(tickTimer) }
         clientListener.close()
+        metricsServer?.close()
+        metricsListener?.close()
         flushQueue.flushAll()
         for client in clients.values { client.connection.close() }
         peers.stop()
@@ -162,6 +181,7 @@ public final class Node {
         appendRecordsOfTurn()
         flushQueue.flushAll()
         closeFinishedClients()
+        metricsServer?.closeDrained()
     }
 
     /// What INFO shows of the core, the log and the connections (the

@@ -52,6 +52,9 @@ final class PeerNetwork {
     /// Peers whose handshake finished and whose connection is open.
     var peersUp: Int { links.values.filter(\.isUp).count }
 
+    /// Whether the connection to `peer` is established.
+    func isUp(_ peer: NodeID) -> Bool { links[peer]?.isUp ?? false }
+
     /// Queues `envelope` on the peer's connection; false when the peer is
     /// down and the message was dropped here, never having left this node.
     @discardableResult
