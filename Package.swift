@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(name: "paxos-chaos", dependencies: ["Chaos", "Checker"]),
         .executableTarget(name: "paxos-sim", dependencies: ["Simulator", "Posix"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime", "Config", "Posix"]),
-        .executableTarget(name: "kvctl", dependencies: ["Client", "Wire", "Posix"]),
+        .executableTarget(name: "kvctl", dependencies: ["Client", "Wire", "Posix", "Storage"]),
         .executableTarget(name: "storage-bench", dependencies: ["Storage", "Posix"]),
         .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "Simulator"]),
         .testTarget(name: "KVStoreTests", dependencies: ["KVStore"]),
@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore", "Posix"]),
         .testTarget(name: "ClientPortTests", dependencies: ["ClientPort", "KVStore", "PaxosCore", "Wire"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Posix", "Wire", "Config"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config", "Storage", "KVStore"]),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Checker", "Client", "Posix"]),
     ]
 )

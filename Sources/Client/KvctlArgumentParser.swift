@@ -91,6 +91,11 @@ public struct KvctlArgumentParser {
             return .status
         case "bench":
             return .bench(try parseBench(args))
+        case "snapshot":
+            guard args.count == 2, kvctlText(args[0]) == "save", !args[1].isEmpty else {
+                throw usage("snapshot takes 'save FILE'", topic: name)
+            }
+            return .snapshotSave(path: kvctlText(args[1]))
         case "help":
             guard args.count <= 1 else { throw usage("help takes at most one COMMAND") }
             guard let topic = args.first.map(kvctlText) else { return .help(topic: nil) }

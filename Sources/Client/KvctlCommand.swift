@@ -9,6 +9,8 @@ public enum KvctlCommand: Sendable, Equatable {
     case incr(key: [UInt8], by: Int64)
     case status
     case bench(BenchOptions)
+    /// `snapshot save FILE`: a backup taken at a read index on the leader.
+    case snapshotSave(path: String)
     /// `--help`, `help`, `help COMMAND`, `COMMAND --help`.
     case help(topic: String?)
 
@@ -16,7 +18,7 @@ public enum KvctlCommand: Sendable, Equatable {
     public var isWrite: Bool {
         switch self {
         case .put, .del, .cas, .incr: true
-        case .get, .status, .bench, .help: false
+        case .get, .status, .bench, .snapshotSave, .help: false
         }
     }
 }

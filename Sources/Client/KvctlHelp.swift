@@ -1,6 +1,6 @@
 /// kvctl's help texts: `--help` and `help COMMAND`.
 public enum KvctlHelp {
-    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "help"]
+    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "help"]
 
     /// One line per command: its arguments, then what it does.
     private static let commands: [(name: String, arguments: String, summary: String)] = [
@@ -12,6 +12,7 @@ public enum KvctlHelp {
         ("status", "", "one row per node: state, role, leader, ballot, commit, applied, WAL size"),
         ("bench", "[--clients N] [--requests N] [--value-size B] [--keys K] [--reads PCT]",
          "load the cluster; prints throughput and latency p50/p99/p99.9"),
+        ("snapshot", "save FILE", "write a consistent backup of the whole cluster to FILE"),
         ("help", "[COMMAND]", "show help"),
     ]
 
@@ -64,6 +65,14 @@ public enum KvctlHelp {
             lines.append("whether the write was not applied (NOQUORUM) or its outcome is unknown (TIMEOUT).")
         case "status":
             lines.append("Asks every node for 'INFO paxos'. Exit 0 when some node is leader, else 3.")
+        case "snapshot":
+            lines += [
+                "Sends SNAPSHOT: the leader answers at a read index, so the backup holds every",
+                "write acknowledged before the command was sent and none sent after its answer.",
+                "FILE is written atomically (FILE.tmp, fdatasync, rename) in the snapshot format",
+                "(zlib, CRC-32); prints its slot, keys and bytes. Restore every node of a new",
+                "cluster from it with 'paxosd --config FILE --id N --restore BACKUP'.",
+            ]
         case "bench":
             lines += [
                 "  --clients N      connections, one thread each, spread over the nodes (default 50)",

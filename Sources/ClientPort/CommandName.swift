@@ -2,7 +2,7 @@
 /// name, as Redis prints it in arity errors.
 public enum CommandName: String, CaseIterable, Sendable {
     // Key-value commands: parsed into a `KVCommand`.
-    case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid
+    case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid, snapshot
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -18,7 +18,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .incrby, .decrby: return 3
         case .cas: return 4
         case .rid: return -4
-        case .dbsize, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
+        case .dbsize, .snapshot, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
         case .ping, .quit, .hello, .info, .command: return -1
         }
     }

@@ -94,7 +94,7 @@ public struct CommandRouter: Sendable {
         case .client:
             return try client(args, session: session)
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
-             .cas, .dbsize, .keys, .scan, .rid:
+             .cas, .dbsize, .keys, .scan, .rid, .snapshot:
             preconditionFailure("key-value commands are parsed above")
         }
     }

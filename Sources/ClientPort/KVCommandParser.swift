@@ -25,6 +25,7 @@ enum KVCommandParser {
             return .incrBy(args[1], -n)
         case .cas: return .cas(args[1], args[2], args[3])
         case .dbsize: return .dbsize
+        case .snapshot: return .snapshot
         case .keys: return .keys(args[1])
         case .scan: return try parseScan(args)
         case .rid: return try parseRID(args)
@@ -127,7 +128,7 @@ extension CommandName {
     var isKeyValue: Bool {
         switch self {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
-             .cas, .dbsize, .keys, .scan, .rid:
+             .cas, .dbsize, .keys, .scan, .rid, .snapshot:
             return true
         default:
             return false

@@ -62,6 +62,7 @@ extension KVCommand {
         case .mget: return "mget"
         case .exists: return "exists"
         case .dbsize: return "dbsize"
+        case .snapshot: return "snapshot"
         case .keys: return "keys"
         case .scan: return "scan"
         }

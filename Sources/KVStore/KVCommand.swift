@@ -41,6 +41,10 @@ public enum KVCommand: Sendable {
     case keys([UInt8])
     /// `SCAN cursor [MATCH pattern] [COUNT n]`: `[next-cursor, [keys]]`; `count` must be >= 1.
     case scan(cursor: UInt64, match: [UInt8]?, count: Int)
+    /// `SNAPSHOT`: `[slot, keys, state]`, the whole state as a snapshot at the
+    /// applied slot (`kvctl snapshot save`); answered only by
+    /// `query(_:appliedIndex:)`, alone (inside MULTI it is an error).
+    case snapshot
 
     /// True for commands that only read, which may be answered by `query`
     /// at a read index instead of going through the log. A `MULTI` is
@@ -51,7 +55,7 @@ public enum KVCommand: Sendable {
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
-        case .get, .mget, .exists, .dbsize, .keys, .scan:
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot:
             return true
         }
     }
@@ -77,7 +81,7 @@ extension KVCommand: Equatable {
             return c1 == c2 && s1 == s2 && x1 == x2
         case let (.get(a), .get(b)), let (.keys(a), .keys(b)):
             return a == b
-        case (.dbsize, .dbsize):
+        case (.dbsize, .dbsize), (.snapshot, .snapshot):
             return true
         case let (.scan(c1, m1, n1), .scan(c2, m2, n2)):
             return c1 == c2 && m1 == m2 && n1 == n2

@@ -5,7 +5,7 @@ import PaxosCore
 // exactly one encoding, which is what the log stores.
 private enum CommandTag: UInt8 {
     case set = 1, del = 2, mset = 3, incrBy = 4, cas = 5, multi = 6, rid = 7
-    case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21
+    case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
 }
 
 extension KVCommand {
@@ -14,6 +14,12 @@ extension KVCommand {
         var w = ByteWriter(capacity: 32)
         encode(into: &w)
         return w.bytes
+    }
+
+    /// Whether `payload` is `SNAPSHOT`'s encoding (its tag alone), checked
+    /// without decoding: reads on the hot path ask.
+    static func isSnapshot(_ payload: [UInt8]) -> Bool {
+        payload.count == 1 && payload[0] == CommandTag.snapshot.rawValue
     }
 
     /// Decodes what `encoded()` produced; throws `DecodeError` on anything else.
@@ -69,6 +75,8 @@ extension KVCommand {
             Self.writeList(keys, into: &w)
         case .dbsize:
             w.u8(CommandTag.dbsize.rawValue)
+        case .snapshot:
+            w.u8(CommandTag.snapshot.rawValue)
         case .keys(let pattern):
             w.u8(CommandTag.keys.rawValue)
             w.blob(pattern)
@@ -128,6 +136,8 @@ extension KVCommand {
             return .exists(try readList(from: &r))
         case .dbsize:
             return .dbsize
+        case .snapshot:
+            return .snapshot
         case .keys:
             return .keys(try r.blob())
         case .scan:

@@ -37,7 +37,7 @@ public struct KVLimits: Sendable, Equatable {
             return nil
         case let .rid(clientID, _, inner):
             return checkKey(clientID, what: "client id") ?? validate(inner)
-        case .dbsize:
+        case .dbsize, .snapshot:
             return nil
         case .keys(let pattern):
             return checkKey(pattern, what: "pattern")

@@ -25,7 +25,7 @@ extension KVStateMachine {
             return .array(commands.map { executeInMulti($0) })
         case .rid:
             return .err("RID is not allowed here")
-        case .get, .mget, .exists, .dbsize, .keys, .scan:
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot:
             return read(command)
         }
     }

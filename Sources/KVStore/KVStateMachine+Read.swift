@@ -19,6 +19,8 @@ extension KVStateMachine {
             return scan(cursor: cursor, match: match.map(GlobPattern.init), count: count)
         case .multi(let commands):
             return .array(commands.map { $0.isMultiAllowed ? read($0) : .err("MULTI calls can not be nested") })
+        case .snapshot:
+            return .err("SNAPSHOT must be sent on its own, not inside MULTI")
         case .set, .del, .mset, .incrBy, .cas, .rid:
             preconditionFailure("read() given a write")
         }

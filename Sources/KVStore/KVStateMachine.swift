@@ -66,6 +66,13 @@ public struct KVStateMachine: StateMachine, Sendable {
         }
     }
 
+    /// As `query(_:)`, at applied slot `appliedIndex`: `SNAPSHOT` answers
+    /// `[slot, keys, state]` with the state as `snapshot()` serializes it.
+    public func query(_ payload: [UInt8], appliedIndex: Slot) -> [UInt8] {
+        guard KVCommand.isSnapshot(payload) else { return query(payload) }
+        return KVReply.array([.integer(Int64(appliedIndex)), .integer(Int64(map.count)), .bulk(snapshot())]).encoded()
+    }
+
     /// Answers a read-only command; a write gets an error (it must go through the log).
     public func query(_ command: KVCommand) -> KVReply {
         guard command.isReadOnly else { return .err("write command cannot be answered as a read") }

@@ -124,7 +124,7 @@ extension Replica {
             guard let p = clients.pending[id], case .read(let payload) = p.kind, let index = p.readIndex else { continue }
             if index <= applied {
                 clients.pending[id] = nil
-                outbox.out.replies.append((id, .result(stateMachine.query(payload))))
+                outbox.out.replies.append((id, .result(stateMachine.query(payload, appliedIndex: applied))))
             } else {
                 waiting.append(id)
             }

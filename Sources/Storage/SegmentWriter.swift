@@ -202,15 +202,9 @@ final class SegmentWriter {
     /// file that recovery removes; after it, recovery uses the new snapshot
     /// (or, if the old one is still there too, the newer of the two).
     static func writeSnapshotFile(_ file: SnapshotFile, _ layout: DataDirectoryLayout, _ fs: any FileSystem, _ options: WALOptions) throws {
-        let bytes = try file.encoded(level: options.compressionLevel)
-        let temp = layout.snapshotTempPath(file.index)
-        try fs.removeFile(temp)
-        let out = try fs.openForAppending(temp, create: true)
-        defer { out.close() }
-        try bytes.withUnsafeBytes { try out.append($0) }
-        if !options.skipsSyncForCrashTest { try out.dataSync() }
-        try fs.rename(temp, to: layout.snapshotPath(file.index))
-        try syncDirectory(layout.snapDirectory, fs, options)
+        try fs.replaceAtomically(layout.snapshotPath(file.index), with: try file.encoded(level: options.compressionLevel),
+                                 temp: layout.snapshotTempPath(file.index), directory: layout.snapDirectory,
+                                 syncs: !options.skipsSyncForCrashTest)
     }
 
     /// Once snapshot `index`'s file is durable, on the sync thread: drops the

@@ -48,7 +48,7 @@ func runKeyCommand(_ command: KvctlCommand, _ client: KvctlClient) throws(KvctlF
         guard case .integer(let n) = reply else { throw unexpected(reply) }
         Output.text("\(n)\n")
         return .ok
-    case .status, .bench, .help:
+    case .status, .bench, .snapshotSave, .help:
         preconditionFailure("not a key command: \(command)")
     }
 }

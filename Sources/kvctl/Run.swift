@@ -22,6 +22,7 @@ func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
                                  writeRetryFloorSeconds: endpoints.writeRetryFloorSeconds,
                                  startIndex: Int.random(in: 0..<endpoints.nodes.count))
         defer { client.close() }
+        if case .snapshotSave(let path) = invocation.command { return try runSnapshotSave(path, client) }
         return try runKeyCommand(invocation.command, client)
     }
 }

@@ -9,6 +9,8 @@ struct DaemonArguments {
     var id: Int
     var logLevel: LogLevel
     var options = NodeOptions()
+    /// `--restore BACKUP`: initialise the empty data directory from it and exit.
+    var restorePath: String? = nil
 
     enum Outcome {
         case run(DaemonArguments)
@@ -18,6 +20,7 @@ struct DaemonArguments {
 
     static let usage = """
         usage: paxosd --config FILE --id N [--bootstrap] [--log-level debug|info|warn|error]
+               paxosd --config FILE --id N --restore BACKUP
           --config FILE     cluster config (e.g. config/cluster3.conf)
           --id N            this node's id, a [node.N] section of the config
           --bootstrap       the data directory is empty because the cluster is
@@ -27,6 +30,10 @@ struct DaemonArguments {
                             wiped node of a running cluster: without it an
                             empty directory is treated as wiped and the node
                             catches up before it votes
+          --restore BACKUP  initialise this node's empty data directory from a
+                            backup (kvctl snapshot save) and exit 0; restore
+                            every node of a new cluster from the same file, then
+                            start them as usual
           --log-level L     debug, info (default), warn or error
 
         testing only (scripts/chaos.sh uses them):
@@ -43,6 +50,7 @@ struct DaemonArguments {
         var id: Int?
         var level = LogLevel.info
         var options = NodeOptions()
+        var restorePath: String?
         var i = 0
         while i < args.count {
             let flag = args[i]
@@ -59,6 +67,9 @@ struct DaemonArguments {
             case "--id":
                 guard let n = Int(value), (1...255).contains(n) else { return .usageError("--id must be 1...255, got '\(value)'") }
                 id = n
+            case "--restore":
+                guard !value.isEmpty else { return .usageError("--restore needs a backup file") }
+                restorePath = value
             case "--log-level":
                 guard let parsed = LogLevel(name: value) else { return .usageError("unknown log level '\(value)'") }
                 level = parsed
@@ -74,7 +85,8 @@ struct DaemonArguments {
         }
         guard let configPath else { return .usageError("--config is required") }
         guard let id else { return .usageError("--id is required") }
-        return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level, options: options))
+        if restorePath != nil && options.bootstrap { return .usageError("--restore and --bootstrap exclude each other") }
+        return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level, options: options, restorePath: restorePath))
     }
 
     struct Message: Error { var text: String }

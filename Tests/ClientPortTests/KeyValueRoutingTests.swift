@@ -18,6 +18,7 @@ struct KeyValueRoutingTests {
         #expect(h.send("CAS", "k", "old", "new") == .write(.cas(b("k"), b("old"), b("new"))))
         #expect(h.send("DBSIZE") == .read(.dbsize))
         #expect(h.send("KEYS", "user:*") == .read(.keys(b("user:*"))))
+        #expect(h.send("snapshot") == .read(.snapshot))
     }
 
     @Test("keys and values are binary-safe bytes")
@@ -77,7 +78,7 @@ struct KeyValueRoutingTests {
         let cases: [[String]] = [
             ["GET"], ["GET", "a", "b"], ["SET", "k"], ["DEL"], ["EXISTS"], ["MGET"], ["MSET", "k"],
             ["MSET", "a", "1", "b"], ["INCR"], ["DECR", "a", "b"], ["INCRBY", "k"], ["DECRBY", "k", "1", "2"],
-            ["CAS", "k", "v"], ["DBSIZE", "x"], ["KEYS"], ["SCAN"], ["RID", "c", "1"],
+            ["CAS", "k", "v"], ["DBSIZE", "x"], ["SNAPSHOT", "x"], ["KEYS"], ["SCAN"], ["RID", "c", "1"],
             ["PING", "a", "b"], ["ECHO"], ["MULTI", "x"], ["EXEC", "x"], ["DISCARD", "x"], ["SELECT"],
             ["READONLY", "x"], ["CONFIG"], ["CLIENT"], ["AUTH"],
         ]
@@ -118,6 +119,7 @@ struct KeyValueRoutingTests {
         #expect(h.send("MGET", "k") == .localRead(.mget([b("k")])))
         #expect(h.send("EXISTS", "k") == .localRead(.exists([b("k")])))
         #expect(h.send("DBSIZE") == .read(.dbsize))
+        #expect(h.send("SNAPSHOT") == .read(.snapshot))
         #expect(h.send("SET", "k", "v") == .write(.set(b("k"), b("v"), condition: .none)))
         #expect(h.send("readwrite") == .reply(.simpleString("OK")))
         #expect(h.send("GET", "k") == .read(.get(b("k"))))

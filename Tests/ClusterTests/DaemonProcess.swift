@@ -18,10 +18,13 @@ struct HarnessError: Error, CustomStringConvertible {
 func nowMs() -> UInt64 { SystemClock.monotonicMs() }
 
 func writeFile(_ path: String, _ text: String) throws {
+    try writeFile(path, bytes: Array(text.utf8))
+}
+
+func writeFile(_ path: String, bytes: [UInt8]) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw HarnessError("open \(path): errno \(errno)") }
     defer { close(fd) }
-    let bytes = Array(text.utf8)
     guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
         throw HarnessError("write \(path) failed")
     }

@@ -186,3 +186,36 @@ struct SnapshotTests {
         #expect(elapsed < .seconds(5))
     }
 }
+
+@Suite("SNAPSHOT, the backup read")
+struct BackupQueryTests {
+    @Test("answers [slot, keys, state] at the applied slot, and the state restores to the same store")
+    func answer() throws {
+        var kv = KVStateMachine()
+        for i in 0..<50 { _ = kv.run(.set(b("k\(i)"), b("v\(i)"), condition: .none), at: 10) }
+        let reply = try KVReply(decoding: kv.query(KVCommand.snapshot.encoded(), appliedIndex: 77))
+        guard case .array(let parts) = reply, parts.count == 3, case .bulk(let state) = parts[2] else {
+            Issue.record("unexpected reply \(reply)")
+            return
+        }
+        #expect(parts[0] == .integer(77))
+        #expect(parts[1] == .integer(50))
+        var copy = KVStateMachine()
+        try copy.restore(from: state)
+        #expect(copy.contents == kv.contents)
+        #expect(state == kv.snapshot())
+    }
+
+    @Test("other reads answer as before; inside MULTI or without a slot it is an error")
+    func elsewhere() throws {
+        var kv = KVStateMachine()
+        _ = kv.run(.set(b("k"), b("v"), condition: .none))
+        #expect(try KVReply(decoding: kv.query(KVCommand.get(b("k")).encoded(), appliedIndex: 5)) == .bulk(b("v")))
+        #expect(kv.ask(.snapshot).isError)
+        guard case .array(let inner) = kv.ask(.multi([.snapshot])) else {
+            Issue.record("MULTI answers an array")
+            return
+        }
+        #expect(inner.first?.isError == true)
+    }
+}
