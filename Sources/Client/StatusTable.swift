@@ -20,13 +20,15 @@ public struct KvctlNodeStatus: Sendable, Equatable {
 
 /// Formats `kvctl status`: an aligned table, then a one-line summary.
 public enum StatusTable {
-    static let headers = ["ID", "ADDRESS", "STATE", "ROLE", "LEADER", "BALLOT", "COMMIT", "APPLIED", "WAL"]
+    static let headers = ["ID", "ADDRESS", "STATE", "ROLE", "MEMBER", "LEADER", "BALLOT", "COMMIT", "APPLIED", "LAG",
+                          "SNAPSHOT", "WAL"]
     /// Numbers read best right-aligned.
-    static let rightAligned: Set<Int> = [0, 4, 6, 7, 8]
+    static let rightAligned: Set<Int> = [0, 5, 7, 8, 9, 10, 11]
 
     public static func render(_ nodes: [KvctlNodeStatus]) -> String {
         var rows = [headers]
-        for node in nodes { rows.append(cells(node)) }
+        let leaderCommit = nodes.compactMap(\.info).first { $0.isLeader }?["commit_index"].flatMap { UInt64($0) }
+        for node in nodes { rows.append(cells(node, leaderCommit: leaderCommit)) }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in rows {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
@@ -46,18 +48,25 @@ public enum StatusTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func cells(_ node: KvctlNodeStatus) -> [String] {
+    /// `leaderCommit`: the leader's commit index, when a leader answered;
+    /// LAG is how far this node's applied index is behind it.
+    static func cells(_ node: KvctlNodeStatus, leaderCommit: UInt64? = nil) -> [String] {
         let id = node.configuredID.map(String.init) ?? node.info?.nodeID.map(String.init) ?? "?"
         guard let info = node.info else {
-            return [id, node.address.description, "DOWN", "-", "-", "-", "-", "-", "-"]
+            return [id, node.address.description, "DOWN"] + Array(repeating: "-", count: headers.count - 3)
         }
+        let applied = info["applied_index"].flatMap { UInt64($0) }
+        let lag = leaderCommit.flatMap { commit in applied.map { commit > $0 ? String(commit - $0) : "0" } }
         return [
             id, node.address.description, "up",
             info.role ?? "?",
+            info["is_voter"].map { $0 == "1" ? "voter" : "learner" } ?? "?",
             info.leaderID.map(String.init) ?? "-",
             info["ballot"] ?? "?",
             info["commit_index"] ?? "?",
             info["applied_index"] ?? "?",
+            lag ?? "-",
+            info["snapshot_index"] ?? "?",
             info.walBytes.map(KvctlFormat.bytes) ?? "?",
         ]
     }

@@ -3,7 +3,7 @@ import Testing
 @testable import Client
 
 private let kvctlInfoText = "# Paxos\r\nnode_id:1\r\nrole:leader\r\nleader_id:1\r\nballot:7.1\r\ncommit_index:1042\r\n"
-    + "applied_index:1041\r\nsnapshot_index:0\r\nwal_bytes:1258291\r\npeers_up:2\r\n"
+    + "applied_index:1041\r\nsnapshot_index:0\r\nwal_bytes:1258291\r\npeers_up:2\r\nis_voter:1\r\n"
 
 @Suite("kvctl output")
 struct KvctlFormattingTests {
@@ -22,17 +22,17 @@ struct KvctlFormattingTests {
     func statusTable() {
         let a = HostPort(host: "127.0.0.1", port: 6401)
         let b = HostPort(host: "127.0.0.1", port: 6402)
-        let follower = InfoPaxos(parsing: "node_id:2\nrole:follower\nleader_id:1\nballot:7.1\ncommit_index:9\napplied_index:9\nwal_bytes:512\n")
+        let follower = InfoPaxos(parsing: "node_id:2\nrole:follower\nleader_id:1\nballot:7.1\ncommit_index:9\napplied_index:9\nwal_bytes:512\nis_voter:0\nsnapshot_index:5\n")
         let rows = [
             KvctlNodeStatus(configuredID: 1, address: a, info: InfoPaxos(parsing: kvctlInfoText), problem: nil),
             KvctlNodeStatus(configuredID: 2, address: b, info: follower, problem: nil),
             KvctlNodeStatus(configuredID: 3, address: HostPort(host: "127.0.0.1", port: 6403), info: nil, problem: "connection refused"),
         ]
         #expect(StatusTable.render(rows) == """
-            ID  ADDRESS         STATE  ROLE      LEADER  BALLOT  COMMIT  APPLIED      WAL
-             1  127.0.0.1:6401  up     leader         1  7.1       1042     1041  1.2 MiB
-             2  127.0.0.1:6402  up     follower       1  7.1          9        9    512 B
-             3  127.0.0.1:6403  DOWN   -              -  -            -        -        -  (connection refused)
+            ID  ADDRESS         STATE  ROLE      MEMBER   LEADER  BALLOT  COMMIT  APPLIED   LAG  SNAPSHOT      WAL
+             1  127.0.0.1:6401  up     leader    voter         1  7.1       1042     1041     1         0  1.2 MiB
+             2  127.0.0.1:6402  up     follower  learner       1  7.1          9        9  1033         5    512 B
+             3  127.0.0.1:6403  DOWN   -         -             -  -            -        -     -         -        -  (connection refused)
             leader: node 1; 2 of 3 nodes up
 
             """)
@@ -42,7 +42,7 @@ struct KvctlFormattingTests {
     func statusWithoutConfig() {
         let info = InfoPaxos(parsing: "node_id:4\nrole:candidate\nleader_id:0\n")
         let row = KvctlNodeStatus(configuredID: nil, address: HostPort(host: "h", port: 1), info: info, problem: nil)
-        #expect(StatusTable.cells(row).prefix(5) == ["4", "h:1", "up", "candidate", "-"])
+        #expect(StatusTable.cells(row).prefix(6) == ["4", "h:1", "up", "candidate", "?", "-"])
         #expect(StatusTable.summary([row]) == "no leader; 1 of 1 nodes up")
     }
 
