@@ -24,8 +24,6 @@ struct LossyCrashHarness {
     private var round: UInt64 = 1
     private var maxSlot: Slot = 0
     private var snapshotIndex: Slot = 0
-    private var lastAppended: [Record] = []
-    private var lastDurable = 0
 
     init(seed: UInt64) {
         self.seed = seed
@@ -49,10 +47,6 @@ struct LossyCrashHarness {
             }
             if !candidates.contains(recovered) {
                 failures.append("seed \(seed) trial \(trial): recovered state is not the durable prefix of what was appended")
-                func d(_ r: RecoveredState) -> String { "snap=\(r.snapshotIndex) p=\(r.promised) acc=\(r.accepted.keys.sorted()) j=\(r.hasJoined) e=\(r.isEmpty)" }
-                print("DEBUG recovered \(d(recovered))")
-                for c in candidates { print("DEBUG candidate \(d(c))") }
-                print("DEBUG appended \(lastAppended.map { r -> String in switch r { case .snapshot(let i, let p, _): return "S\(i)/\(p)"; case .accept(let s, let b, _): return "A\(s)/\(b)"; case .promise(let b): return "P\(b)"; case .joined: return "J" } }) durable \(lastDurable)")
             }
             if random.next() % 2 == 0 { disk.crash(afterOperations: 1 + Int(random.next() % 40)) }
             var appended: [Record] = []
@@ -73,8 +67,6 @@ struct LossyCrashHarness {
             durableRecords += durable
             precondition(durable <= appended.count, "durable count beyond appends")
             candidates = Self.candidates(from: recovered, appended: appended, durable: durable)
-            lastAppended = appended
-            lastDurable = durable
         }
     }
 
