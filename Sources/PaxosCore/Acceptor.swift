@@ -14,6 +14,9 @@ struct Acceptor {
     var isVoter = true
     /// Invariant: true once anything was promised.
     var hasHistory = false
+    /// A new node joining through the log that has not voted yet: it
+    /// forgot nothing, so it votes as soon as a change adds it.
+    var isNewNode = false
     /// Records that must be durable before the current promise is.
     var promiseRecordCount: UInt64 = 0
 

@@ -53,7 +53,7 @@ extension Replica {
 
     /// The leader this node would hand a request to, if it knows one.
     var reachableLeader: NodeID? {
-        guard role == .follower, leaderID != 0, leaderID != config.id else { return nil }
+        guard role == .follower, leaderID != 0, leaderID != config.id, config.members.contains(leaderID) else { return nil }
         guard election.leaderContact.isFresh(at: nowMs) else { return nil }
         return leaderID
     }

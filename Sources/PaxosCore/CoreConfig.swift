@@ -13,11 +13,15 @@ public enum Bug: String, CaseIterable, Sendable {
     case freshCountsLearners = "fresh-counts-learners"
     /// A leader's new phase 1 keeps the reads waiting for a round of its old ballot (F3).
     case keepReadsOnReprepare = "keep-reads-on-reprepare"
+    /// A leader proposes above a member change without promises from a majority of the new configuration.
+    case skipCoverage = "skip-coverage"
 }
 
 public struct CoreConfig: Sendable {
     public var id: NodeID
-    /// Every member's id, sorted.
+    /// Every member's id, sorted: the configuration the node starts with;
+    /// the replica keeps it equal to its `membership` as changes apply.
+    /// A node joining through the log starts outside it (a learner).
     public var members: [NodeID]
     public var heartbeatMs: UInt64 = 50
     public var electionTimeoutMs: UInt64 = 300
@@ -46,9 +50,13 @@ public struct CoreConfig: Sendable {
     /// Chosen slots per catch-up message at most.
     public var catchUpChunk: Int = 64
     public var bugs: Set<Bug> = []
+    /// Started outside `members` as a brand-new node (`paxosd --join`): it
+    /// votes once a member change adds it and it has applied that change.
+    /// (A wiped member restarts without it, and is a rule-9 learner.)
+    public var joining = false
 
     public init(id: NodeID, members: [NodeID]) {
-        precondition(members.contains(id), "a node must be a member")
+        precondition(!members.isEmpty, "a configuration needs a member")
         precondition(Set(members).count == members.count, "duplicate member id")
         self.id = id
         self.members = members.sorted()
@@ -56,4 +64,5 @@ public struct CoreConfig: Sendable {
 
     public var majority: Int { members.count / 2 + 1 }
     public var peers: [NodeID] { members.filter { $0 != id } }
+    public var isMember: Bool { members.contains(id) }
 }

@@ -23,6 +23,8 @@ struct Defects {
     let countsLearnersFresh: Bool
     /// keep-reads-on-reprepare: a leader's new phase 1 keeps reads waiting for its old ballot's round (F3).
     let keepsReadsOnReprepare: Bool
+    /// skip-coverage: a leader proposes above a member change without a majority of the new configuration's promises.
+    let skipsCoverage: Bool
 
     /// Set at restore by `reusesBallot`: the ballot the next phase 1 repeats, once.
     private(set) var reusedBallot: Ballot? = nil
@@ -37,6 +39,7 @@ struct Defects {
         admitsAtFloor = bugs.contains(.admitEarly)
         countsLearnersFresh = bugs.contains(.freshCountsLearners)
         keepsReadsOnReprepare = bugs.contains(.keepReadsOnReprepare)
+        skipsCoverage = bugs.contains(.skipCoverage)
     }
 
     /// The promise a restarted acceptor starts from.

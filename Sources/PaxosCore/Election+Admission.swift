@@ -64,7 +64,8 @@ extension Replica {
     /// that cannot let it contradict a promise it forgot.
     mutating func maybeBecomeVoter() {
         precondition(!acceptor.isVoter, "already a voter")
-        guard !acceptor.hasHistory else { return }
+        // A node outside the configuration votes once a change adds it.
+        guard config.isMember, !acceptor.hasHistory else { return }
         let freshOthers = config.peers.filter { isHeardRecently($0) && election.peers[$0]?.hasHistory == false }
         // Fresh cluster: *every* other node never promised or accepted
         // anything, so no value was ever chosen. A majority would not do: up
@@ -88,7 +89,7 @@ extension Replica {
     /// The leader of `b` admits us: its first round is committed and we
     /// applied past it. We vote only above our floor.
     mutating func onAdmit(from: NodeID, ballot b: Ballot) {
-        guard !acceptor.isVoter, let floor = admitFloor, defects.admits(b, above: floor) else { return }
+        guard !acceptor.isVoter, config.isMember, let floor = admitFloor, defects.admits(b, above: floor) else { return }
         becomeVoter(promising: b)
     }
 
@@ -103,6 +104,7 @@ extension Replica {
         // promise as if it had them.
         if applied > snapshotIndex { takeSnapshot() }
         acceptor.isVoter = true
+        acceptor.isNewNode = false
         // Joining is not history: only promises and accepts are (the fresh-cluster rule).
         persist(.joined)
         acceptor.promiseRecordCount = outbox.recordsEmitted

@@ -43,11 +43,11 @@ struct Election {
 
     func invariants(_ config: CoreConfig) {
         // Every table is keyed by senders that passed `invalidReason` (members) and are not us.
-        let peerCount = config.members.count - 1
-        precondition(peers.count <= peerCount && peers[config.id] == nil, "progress of a non-peer")
-        precondition(heardFrom.count <= peerCount && heardFrom[config.id] == nil, "heard from a non-peer")
-        precondition(hearsUs.count <= peerCount && hearsUs[config.id] == nil, "heard by a non-peer")
-        precondition(floorHeard.count <= peerCount && floorHeard[config.id] == nil, "a floor from a non-peer")
+        let peers = Set(config.peers)
+        precondition(self.peers.keys.allSatisfy(peers.contains), "progress of a non-peer")
+        precondition(heardFrom.keys.allSatisfy(peers.contains), "heard from a non-peer")
+        precondition(hearsUs.keys.allSatisfy(peers.contains), "heard by a non-peer")
+        precondition(floorHeard.keys.allSatisfy(peers.contains), "a floor from a non-peer")
     }
 }
 

@@ -44,7 +44,7 @@ extension Replica {
             // applied in order), serialised now rather than kept in memory
             // since the last snapshot: a whole copy of the data per node.
             learner.snapshotSentMs[from] = nowMs
-            send(.snapshot(index: applied, data: stateMachine.snapshot()), to: from)
+            send(.snapshot(index: applied, data: snapshotData()), to: from)
             start = applied + 1
         }
         var entries: [ChosenEntry] = []
@@ -87,7 +87,7 @@ extension Replica {
         guard index > applied else { return }
         if role == .leader { stepDown(reason: "a snapshot beyond our log arrived") }
         do {
-            try stateMachine.restore(from: data)
+            try installSnapshotData(data)
         } catch {
             outbox.out.events.append(.dropped(from: from, reason: "snapshot does not decode: \(error)"))
             return

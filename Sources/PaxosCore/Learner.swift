@@ -28,7 +28,7 @@ struct Learner {
         precondition(applied <= commitIndex, "applied beyond the commit point")
         precondition(leaderCommit.index <= commitIndex, "a leader's commit point not learned")
         precondition(commitScan.upTo <= commitIndex, "commit scan beyond the commit point")
-        precondition(snapshotSentMs.keys.allSatisfy { config.peers.contains($0) }, "a snapshot sent to a non-peer")
+        precondition(!snapshotSentMs.keys.contains(config.id), "a snapshot sent to ourselves")
     }
 }
 
@@ -66,7 +66,7 @@ extension Replica {
     /// hears of its tail so): it fetches their values, and `onChosen` checks
     /// each against its proposal before its commit point may pass it.
     mutating func learnExternalCommit(_ index: Slot) {
-        if role == .leader, index >= proposer.nextSlot {
+        if role == .leader, index > proposer.highestSlot {
             stepDown(reason: "slots up to \(index) were chosen without us")
         }
         raiseCommit(to: index)
@@ -83,6 +83,7 @@ extension Replica {
         while applied < commitIndex, let value = acceptor.log[applied + 1]?.chosen {
             applyOne(slot: applied + 1, value)
         }
+        maybeVoteAsAddedNode()
         maybeTakeSnapshot()
         answerReads()
         maybeFinishCatchUp()
@@ -93,11 +94,24 @@ extension Replica {
     mutating func applyOne(slot: Slot, _ value: Value) {
         precondition(slot == applied + 1, "slots apply in order, once each")
         precondition(slot <= commitIndex, "applying a slot not known chosen")
+        var adopted: Membership? = nil
         if case .batch(let timeMs, let requests) = value {
             learner.logTimeMs = max(learner.logTimeMs, timeMs)
             for request in requests {
                 learner.bytesSinceSnapshot += request.payload.count
-                let reply = stateMachine.apply(request.payload, logTimeMs: learner.logTimeMs)
+                let reply: [UInt8]
+                if let change = MemberChange(payload: request.payload) {
+                    // Alone in its slot; it takes effect once the slot is applied.
+                    precondition(requests.count == 1, "a member change sharing its slot")
+                    if let refusal = membership.refusal(change) {
+                        reply = Array(refusal.utf8)
+                    } else {
+                        adopted = membership.applying(change, at: slot)
+                        reply = []
+                    }
+                } else {
+                    reply = stateMachine.apply(request.payload, logTimeMs: learner.logTimeMs)
+                }
                 if request.id.origin == config.id, let p = clients.pending[request.id], case .write = p.kind {
                     clients.pending[request.id] = nil
                     outbox.out.replies.append((request.id, .result(reply)))
@@ -106,6 +120,12 @@ extension Replica {
         }
         learner.applied = slot
         outbox.out.applied.append((slot, value))
+        if let f = proposer.fence, slot >= f { proposer.fence = nil }
+        if let adopted {
+            adopt(adopted)
+        } else if role == .leader, value.memberChange != nil {
+            resumeDeferred()  // a refused change: the configuration stays
+        }
     }
 
     /// Compaction: every `snapshotEvery` applied slots or `snapshotEveryBytes`
@@ -125,7 +145,7 @@ extension Replica {
 
     mutating func takeSnapshot() {
         precondition(applied > snapshotIndex, "nothing new to snapshot")
-        let data = stateMachine.snapshot()
+        let data = snapshotData()
         learner.snapshotBytes = data.count
         acceptor.compact(through: applied)
         persist(.snapshot(index: applied, promised: defects.snapshotPromise(promised), data: data))

@@ -49,7 +49,11 @@ extension Replica {
 
     /// Sends at once (messages to this node are delivered within the step).
     mutating func send(_ message: Message, to node: NodeID) {
-        precondition(config.members.contains(node), "sending to a non-member")
+        // A node outside the configuration gets learner traffic only; the
+        // rest (a reply to a request it made before it was removed, a message
+        // held for durability across its removal) goes nowhere.
+        guard config.members.contains(node) || message.isLearnerTraffic else { return }
+        precondition(node != config.id || config.isMember, "a non-member sending to itself")
         if node == config.id {
             outbox.loopback.append(message)
         } else {

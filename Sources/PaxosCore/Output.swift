@@ -38,4 +38,8 @@ public enum CoreEvent: Hashable, Sendable {
     /// A Prepare from a node ranked below a live leader, not promised while that leader lives.
     case prepareDeferred(from: NodeID, ballot: Ballot, leader: NodeID)
     case dropped(from: NodeID, reason: String)
+    /// The configuration changed by the member change applied at `slot` (or a snapshot's).
+    case membershipChanged(slot: Slot, members: [NodeID])
+    /// This node is no longer a member (the runtime stops it).
+    case removed(slot: Slot)
 }

@@ -3,7 +3,7 @@
 extension Replica {
     /// Phase 2 from here on: re-propose up to `through`, no-ops in holes,
     /// and always at least one slot, so a first round of ours commits.
-    mutating func becomeLeader(reproposals: [Slot: Value], through: Slot) {
+    mutating func becomeLeader(reproposals: [Slot: SlotEntry], through: Slot) {
         precondition(role == .candidate, "leading without standing")
         precondition(promised == ballot, "leading without our own promise")
         proposer.role = .leader
@@ -16,15 +16,27 @@ extension Replica {
         proposer.ownCommit = applied
         proposer.advertisedCommit = 0
         reads.heartbeatAcks = [:]
+        proposer.fence = nil
+        proposer.extending = false
         if through > applied {
-            for slot in (applied + 1)...through {
-                propose(slot: slot, acceptor.log[slot]?.chosen ?? reproposals[slot] ?? .noop)
+            // Up to the first member change; the rest once it is applied and covered.
+            proposer.deferred = reproposals
+            proposer.deferredThrough = through
+            while proposer.nextSlot <= through, proposer.fence == nil {
+                let slot = proposer.nextSlot
+                let value = acceptor.log[slot]?.chosen ?? reproposals[slot]?.value ?? .noop
+                proposer.deferred[slot] = nil
+                propose(slot: slot, value)
+                if value.memberChange != nil { proposer.fence = slot }
             }
+            if proposer.nextSlot > through { proposer.deferred = [:] }
         } else {
+            proposer.deferred = [:]
+            proposer.deferredThrough = 0
             propose(slot: proposer.nextSlot, .noop)
         }
         precondition(!proposer.proposals.isEmpty, "a leader with no first round")
-        proposer.readyIndex = proposer.nextSlot - 1
+        proposer.readyIndex = max(proposer.nextSlot - 1, through)
         precondition(proposer.readyIndex > applied, "a first round that proposes nothing")
         outbox.out.events.append(.becameLeader(ballot, readyIndex: proposer.readyIndex))
         sendHeartbeat()
@@ -105,22 +117,31 @@ extension Replica {
         guard proposer.isLeading else { return }
         var taken = 0
         let queued = proposer.queuedWrites
-        while taken < queued.count, proposer.proposals.count < config.maxInFlight {
+        // Nothing above a member change until it is applied and its
+        // configuration covered, nor while phase 1's re-proposals wait.
+        while taken < queued.count, proposer.proposals.count < config.maxInFlight, proposer.fence == nil,
+              !proposer.extending, proposer.deferred.isEmpty {
             var batch: [Request] = []
             var bytes = 0
             while taken < queued.count, batch.count < config.maxBatch {
                 let r = queued[taken]
-                if !batch.isEmpty, bytes + r.payload.count > config.maxBatchBytes { break }
+                // A member change goes alone in its slot.
+                let isChange = MemberChange(payload: r.payload) != nil
+                if !batch.isEmpty, isChange || bytes + r.payload.count > config.maxBatchBytes { break }
                 batch.append(r)
                 bytes += r.payload.count
                 taken += 1
+                if isChange { break }
             }
             precondition(!batch.isEmpty, "an empty batch")
             proposer.proposedTimeMs = max(proposer.proposedTimeMs, wallMs, learner.logTimeMs)
             // A leader never proposes into its own commit point (a leader whose
             // commit point others moved has stepped down).
             precondition(proposer.nextSlot > commitIndex, "proposing at or below the commit point")
-            propose(slot: proposer.nextSlot, .batch(timeMs: proposer.proposedTimeMs, requests: batch))
+            let value = Value.batch(timeMs: proposer.proposedTimeMs, requests: batch)
+            let slot = proposer.nextSlot
+            propose(slot: slot, value)
+            if value.memberChange != nil { proposer.fence = slot }
         }
         if taken > 0 { proposer.queuedWrites.removeFirst(taken) }
     }
@@ -132,6 +153,7 @@ extension Replica {
         election.leaderID = 0
         proposer.phase1 = nil
         proposer.proposals = [:]
+        proposer.clearChangeState()
         election.state = .idle
         election.leaderContact.start(at: nowMs)
         // Queued writes were never proposed: their origins may hand them on again.

@@ -39,21 +39,50 @@ struct Proposer {
     /// proposes twice and a rejection, once sent, stays true.
     var seenForwards: [RequestID: SeenForward] = [:]
     var forwardPrune: Timeout
+    /// While leading: the slot of a member change proposed and not yet
+    /// applied; nothing is proposed above it until it is.
+    var fence: Slot? = nil
+    /// While leading: who promised our ballot (for every slot from our
+    /// phase 1's first one), the coverage a new configuration needs.
+    var promisedBy: Set<NodeID> = []
+    /// While leading: asking members of a new configuration for promises
+    /// (again each time `coverageRetry` runs out: a Prepare may be lost).
+    var extending = false
+    var coverageRetry: Timeout
+    /// While leading: phase 1's re-proposals above a fence, proposed once
+    /// the change is applied and covered, through `deferredThrough`.
+    var deferred: [Slot: SlotEntry] = [:]
+    var deferredThrough: Slot = 0
 
     init(_ config: CoreConfig) {
         candidacy = Timeout(config.electionTimeoutMs)
         learnerReprepare = Timeout(config.electionTimeoutMs)
+        coverageRetry = Timeout(2 * config.heartbeatMs)
         forwardPrune = Timeout(CoreLimits.forwardPruneIntervalMs)
     }
 
     var isLeading: Bool { role == .leader && phase1 == nil }
+
+    /// The highest slot this leader proposes or will re-propose (phase 1's
+    /// re-proposals held back by a fence included).
+    var highestSlot: Slot { max(nextSlot - 1, deferredThrough) }
+
+    /// Drops what only a leader keeps about member changes.
+    mutating func clearChangeState() {
+        fence = nil
+        extending = false
+        deferred = [:]
+        deferredThrough = 0
+        promisedBy = []
+    }
 
     func invariants(_ config: CoreConfig) {
         precondition(role == .candidate || phase1 == nil, "phase 1 outside candidacy")
         precondition(role == .leader || proposals.isEmpty, "proposals without leadership")
         precondition(role != .follower || queuedWrites.isEmpty, "a follower queueing writes")
         precondition(ballot.round <= maxSeenRound, "our ballot above every round seen")
-        precondition((phase1?.promises.count ?? 0) <= config.members.count, "more promises than members")
+        precondition(role == .leader || (fence == nil && !extending && deferred.isEmpty), "leader state outside leadership")
+        precondition(fence.map { $0 < nextSlot } ?? true, "a fence above every proposal")
         assert(proposals.keys.allSatisfy { $0 < nextSlot }, "a proposal at or beyond the next slot")
     }
 }
@@ -95,6 +124,7 @@ extension Replica {
         election.leaderID = 0
         proposer.candidacy.start(at: nowMs)
         proposer.proposals = [:]
+        proposer.clearChangeState()
         outbox.out.events.append(.becameCandidate(b))
         // Rule 1: our own promise is durable before any Prepare leaves.
         if b > promised { raisePromise(to: b) }
@@ -123,6 +153,10 @@ extension Replica {
     }
 
     mutating func onPromise(from: NodeID, ballot b: Ballot, snapshotIndex snap: Slot, accepted: [SlotEntry]) {
+        if role == .leader, b == ballot, config.members.contains(from) {
+            onCoveragePromise(from: from, accepted: accepted)
+            return
+        }
         guard role == .candidate, b == ballot, var p = proposer.phase1, p.catchUpTo == nil else { return }
         precondition(promised == b, "a candidate counting promises of a ballot it does not hold")
         p.promises[from] = (snap, accepted)
@@ -144,6 +178,11 @@ extension Replica {
 
     mutating func maybeFinishCatchUp() {
         guard role == .candidate, let target = proposer.phase1?.catchUpTo, applied >= target else { return }
+        // The catch-up may have brought a new configuration: its majority counts.
+        guard proposer.phase1!.promises.count >= config.majority else {
+            proposer.phase1?.catchUpTo = nil
+            return
+        }
         finishPhase1()
     }
 
@@ -169,7 +208,8 @@ extension Replica {
             stepDown(reason: "slots up to \(commitIndex) were chosen beyond what phase 1 learned")
             return
         }
-        becomeLeader(reproposals: best.mapValues(\.value), through: through)
+        proposer.promisedBy = Set(p.promises.keys)
+        becomeLeader(reproposals: best, through: through)
     }
 
     mutating func onReject(from: NodeID, ballot b: Ballot, promised higher: Ballot) {

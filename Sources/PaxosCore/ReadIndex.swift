@@ -20,7 +20,7 @@ struct ReadIndex {
     }
 
     func invariants(_ config: CoreConfig) {
-        precondition(heartbeatAcks.count <= config.members.count, "acks from more nodes than members")
+        precondition(heartbeatAcks.keys.allSatisfy { $0 == config.id || config.members.contains($0) }, "acks from a non-member")
         assert(waits.allSatisfy { $0.needSeq <= heartbeatSeq + 1 }, "a read waiting beyond the next round")
     }
 }

@@ -1,6 +1,17 @@
 /// Validates a peer's message, then hands it to the role that handles it.
 extension Replica {
     mutating func receive(from: NodeID, _ message: Message) {
+        if from != config.id, !config.peers.contains(from), from > 0, message.isLearnerTraffic {
+            // A node outside the configuration: a learner waiting to be added
+            // (or one that was removed). It gets our status and the chosen
+            // values it asks for, and counts for nothing.
+            switch message {
+            case .status: send(.status(myStatus), to: from)
+            case .fetch(let fromSlot) where fromSlot > 0: onFetch(from: from, fromSlot: fromSlot)
+            default: outbox.out.events.append(.dropped(from: from, reason: "fetch from slot 0"))
+            }
+            return
+        }
         if from != config.id {
             // Rule 7: peer input is untrusted; drop what our own logic would trap on.
             if let reason = invalidReason(from: from, message) {
@@ -72,6 +83,14 @@ extension Replica {
 }
 
 extension Message {
+    /// What a node outside the configuration may send, and be sent.
+    var isLearnerTraffic: Bool {
+        switch self {
+        case .status, .fetch, .chosen, .snapshot: return true
+        default: return false
+        }
+    }
+
     /// An answer to a message of ours: the sender hears us.
     var answersUs: Bool {
         switch self {

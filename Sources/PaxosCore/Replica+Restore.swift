@@ -5,7 +5,7 @@ extension Replica {
         if let data = recovered.snapshotData {
             learner.snapshotBytes = data.count
             do {
-                try stateMachine.restore(from: data)
+                try installSnapshotData(data)
             } catch {
                 preconditionFailure("own snapshot does not decode: \(error)")
             }
@@ -26,7 +26,8 @@ extension Replica {
         // The reuse-ballot defect repeats the last ballot this node used.
         if highestOwnRound > 0 { defects.noteLastBallot(Ballot(round: highestOwnRound, node: config.id)) }
         acceptor.hasHistory = recovered.promised > .zero || !recovered.accepted.isEmpty || recovered.snapshotIndex > 0
-        acceptor.isVoter = recovered.mayVote || config.members.count == 1
+        acceptor.isVoter = config.isMember && (recovered.mayVote || config.members == [config.id])
+        acceptor.isNewNode = config.joining && !recovered.mayVote
         precondition(applied == snapshotIndex && commitIndex == snapshotIndex, "a restart starts from the snapshot")
     }
 }

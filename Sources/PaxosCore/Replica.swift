@@ -11,7 +11,10 @@
 /// `Outbox`. Their handlers are extensions of `Replica`, because one input
 /// touches several roles.
 public struct Replica<SM: StateMachine> {
-    public let config: CoreConfig
+    /// Its `members` follow `membership` (see `applyMemberChange`).
+    public internal(set) var config: CoreConfig
+    /// The configuration as of `applied`: it governs every slot above.
+    public internal(set) var membership: Membership
     public internal(set) var stateMachine: SM
     public typealias Role = ReplicaRole
 
@@ -34,12 +37,16 @@ public struct Replica<SM: StateMachine> {
     public init(config: CoreConfig, stateMachine: SM, recovered: RecoveredState) {
         precondition(config.snapshotLogShare >= 1, "snapshotLogShare must be at least 1")
         self.config = config
+        membership = Membership(members: config.members)
         self.stateMachine = stateMachine
         proposer = Proposer(config)
         reads = ReadIndex(config)
         election = Election(config)
         defects = Defects(config.bugs)
         restore(from: recovered)
+        // A restored snapshot's configuration is the starting point, not news.
+        precondition(outbox.out.persist.isEmpty && outbox.out.messages.isEmpty, "restoring asked for I/O")
+        outbox.out = Output()
         checkInvariants()
     }
 
@@ -116,6 +123,7 @@ public struct Replica<SM: StateMachine> {
             } else {
                 if reads.heartbeatDue.hasExpired(at: nowMs) { sendHeartbeat() }
                 retransmitAccepts()
+                if proposer.extending, proposer.coverageRetry.hasExpired(at: nowMs) { checkCoverage() }
             }
         } else if election.statusDue.hasExpired(at: nowMs) {
             sendStatus()
@@ -139,11 +147,13 @@ public struct Replica<SM: StateMachine> {
         clients.invariants(config)
         outbox.invariants()
         precondition(snapshotIndex <= applied, "snapshot beyond applied")
+        precondition(config.members == membership.members, "the configuration in use is not the applied one")
+        precondition(config.isMember || !acceptor.isVoter, "a voter outside the configuration")
         precondition(acceptor.promiseRecordCount <= outbox.recordsEmitted, "a promise waiting for records never asked for")
         precondition(role == .follower || acceptor.isVoter, "a learner standing or leading")
         precondition(role != .leader || promised == ballot, "a leader's promise is its ballot")
         precondition(role != .leader || proposer.ownCommit <= commitIndex, "advertised commit beyond the commit point")
-        precondition(role != .leader || proposer.nextSlot > commitIndex,
+        precondition(role != .leader || proposer.highestSlot >= commitIndex,
                      "a leader with no slot above the commit point (node \(config.id): next slot \(proposer.nextSlot), commit \(commitIndex), applied \(applied))")
         precondition(role != .leader || leaderID == config.id, "a leader that follows another")
         precondition(role != .follower || reads.waits.isEmpty, "a follower holding reads for a round")

@@ -18,6 +18,8 @@ public struct SimCounters: Sendable, Equatable {
     public var writesTimedOut = 0
     public var readsAnswered = 0
     public var slotsChosen = 0
+    /// Member changes applied (in the canonical log).
+    public var memberChanges = 0
 
     public init() {}
 
@@ -27,7 +29,7 @@ public struct SimCounters: Sendable, Equatable {
         restarts += o.restarts; wipes += o.wipes; leaderChanges += o.leaderChanges; compactions += o.compactions
         snapshotTransfers += o.snapshotTransfers; writesAcked += o.writesAcked
         writesNoQuorum += o.writesNoQuorum; writesTimedOut += o.writesTimedOut
-        readsAnswered += o.readsAnswered; slotsChosen += o.slotsChosen
+        readsAnswered += o.readsAnswered; slotsChosen += o.slotsChosen; memberChanges += o.memberChanges
     }
 
     /// Named counts that must each be non-zero over a multi-seed run.
@@ -43,7 +45,8 @@ public struct SimCounters: Sendable, Equatable {
         "messages=\(messages) dropped=\(dropped) duplicated=\(duplicated) reordered=\(reordered) "
             + "partitions=\(partitions) one_way=\(oneWayCuts) crashes=\(crashes) restarts=\(restarts) wipes=\(wipes) leader_changes=\(leaderChanges) "
             + "compactions=\(compactions) snapshot_transfers=\(snapshotTransfers) slots_chosen=\(slotsChosen) "
-            + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered)"
+            + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered) "
+            + "member_changes=\(memberChanges)"
     }
 }
 

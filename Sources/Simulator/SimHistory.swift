@@ -22,6 +22,13 @@ struct SimChecker {
     var writeAtPosition: [UInt64] = []       // writeAtPosition[p - 1]
     var submittedWrites: Set<UInt64> = []
     var noQuorumWrites: Set<UInt64> = []
+    /// Member changes some node was asked for (payloads), and how many the log applied.
+    var submittedChanges: Set<[UInt8]> = []
+    var memberChangesApplied = 0
+    /// The configuration as of the last canonical slot, and the one before
+    /// the last change (nodes still learning that change are governed by it).
+    var membership: Membership
+    var previousMembers: [NodeID] = []
 
     var lastSlot: Slot { Slot(canonical.count) }
 
@@ -38,6 +45,17 @@ struct SimChecker {
         }
         var sm = stateAt.last!
         for request in value.requests {
+            if MemberChange(payload: request.payload) != nil {
+                guard submittedChanges.contains(request.payload) else {
+                    throw Violation(check: .validity, detail: "slot \(slot) holds a member change no one asked for", timeMs: time)
+                }
+                memberChangesApplied += 1
+                if let change = MemberChange(payload: request.payload), membership.refusal(change) == nil {
+                    previousMembers = membership.members
+                    membership = membership.applying(change, at: slot)
+                }
+                continue
+            }
             let id = SimStateMachine.decode(request.payload)
             guard submittedWrites.contains(id) else {
                 throw Violation(check: .validity, detail: "slot \(slot) holds write \(id) that no client sent", timeMs: time)

@@ -36,8 +36,16 @@ public struct SimOptions: Sendable {
     public var stormMs: UInt64 = 0
     /// Leaders propose at `.endOfTurn` (paxosd's mode), stepped after every event.
     public var proposesAtEndOfTurn = false
+    /// Members at the start (nodes 1...members; 0: every node). The others
+    /// start outside the configuration, as learners waiting to be added.
+    public var members = 0
+    /// How often a member change (add a node, remove a member) is submitted; 0: never.
+    public var memberChangeEveryMs: UInt64 = 0
 
     public init() {}
+
+    /// The ids that are members at the start.
+    public var initialMembers: [NodeID] { Array(1...(members == 0 ? nodes : members)) }
 
     public static func derived(seed: UInt64, nodes: Int, bugs: Set<Bug> = []) -> SimOptions {
         var o = SimOptions()
@@ -66,6 +74,12 @@ public struct SimOptions: Sendable {
         // Drawn from its own stream, so every other option of a seed stays as it was.
         var turnRNG = SimRandom(seed: seed ^ 0x7E27_0F7E_5EED)
         o.proposesAtEndOfTurn = turnRNG.chance(0.5)
+        // Half the 5-node runs start with 3 members and change them: 3 -> 5 -> fewer.
+        var memberRNG = SimRandom(seed: seed ^ 0x3E3B_E2C4_A26E)
+        if nodes >= 5, memberRNG.chance(0.5) {
+            o.members = 3
+            o.memberChangeEveryMs = memberRNG.u64(in: 250...1_000)
+        }
         return o
     }
 

@@ -5,7 +5,7 @@ import PaxosCore
 extension Simulation {
     mutating func clientNext(_ client: Int) throws {
         guard !settling, clientBusy[client] == nil else { return }
-        let alive = aliveIDs
+        let alive = memberIDs
         guard !alive.isEmpty else {
             queue.push(.clientNext(client), at: now + 10)
             return
@@ -89,7 +89,7 @@ extension Simulation {
 
     /// A write sent after healing must succeed: the cluster is live again.
     mutating func submitProbe() throws {
-        let alive = aliveIDs
+        let alive = memberIDs
         guard !alive.isEmpty else { return }
         let node = alive[rng.int(in: 0...(alive.count - 1))]
         let writeID = nextWriteID
@@ -100,9 +100,14 @@ extension Simulation {
     /// Healed and done: a leader, every node up and a voter again, every
     /// operation ended, and every replica applied to the same slot.
     func isSettled() -> Bool {
-        guard probeSucceeded, clientBusy.isEmpty, aliveIDs.count == ids.count, leaderID != nil else { return false }
+        guard probeSucceeded, clientBusy.isEmpty, aliveIDs.count == ids.count, let leader = leaderID else { return false }
         guard ops.allSatisfy({ $0.outcome != .pending }) else { return false }
-        return ids.allSatisfy { nodes[$0]!.replica!.isVoter && nodes[$0]!.replica!.applied == checker.lastSlot }
+        // Members vote; nodes outside the configuration (not yet added, or removed) learn.
+        let members = nodes[leader]!.replica!.membership.members
+        return ids.allSatisfy {
+            let r = nodes[$0]!.replica!
+            return r.isVoter == members.contains($0) && r.applied == checker.lastSlot && r.membership.members == members
+        }
     }
 
     func livenessFailure() -> Violation {
@@ -121,5 +126,42 @@ extension Simulation {
             let r = nodes[id]!.replica!
             try checker.checkState(node: id, slot: r.applied, state: r.stateMachine, at: now)
         }
+    }
+}
+
+/// Member changes, submitted like client writes at a random live node.
+extension Simulation {
+    /// Live nodes that count themselves members: where clients go (paxosd
+    /// stops a removed node; a node not yet added serves no one).
+    var memberIDs: [NodeID] {
+        let members = aliveIDs.filter { nodes[$0]!.replica!.config.isMember }
+        return members.isEmpty ? aliveIDs : members
+    }
+
+    /// Adds a node that was never a member, or removes a member while more
+    /// than three remain; judged against the leader's configuration.
+    mutating func submitMemberChange() throws {
+        guard let leader = leaderID, let current = nodes[leader]!.replica?.membership else { return }
+        let addable = ids.filter { !current.members.contains($0) && !current.retired.contains($0) }
+        let change: MemberChange
+        if let node = addable.first, current.members.count < 3 || rng.chance(0.6) {
+            change = MemberChange(kind: .add, node: node, address: Array("n\(node)".utf8))
+        } else if current.members.count > 3, pendingRemoval.map(current.members.contains) != true {
+            // As an operator would: never remove a member if the rest cannot
+            // form a majority from intact disks (the wipe budget assumes so).
+            let victim = current.members[rng.int(in: 0...(current.members.count - 1))]
+            let damaged = damagedIDs.filter { $0 != victim }
+            guard damaged.count <= (current.members.count - 2) / 2 else { return }
+            change = MemberChange(kind: .remove, node: victim)
+            pendingRemoval = victim
+        } else {
+            return
+        }
+        let alive = aliveIDs
+        guard !alive.isEmpty else { return }
+        let node = alive[rng.int(in: 0...(alive.count - 1))]
+        checker.submittedChanges.insert(change.payload)
+        tracer.note("member change \(change.kind) n\(change.node) asked at n\(node)", at: now)
+        try step(node, .submit(Request(id: nextRequestID(node), payload: change.payload)))
     }
 }

@@ -16,6 +16,7 @@ public struct Simulation {
         case heal
         case settle
         case probe
+        case memberChange
     }
 
     struct Node {
@@ -24,6 +25,10 @@ public struct Simulation {
         var incarnation = 0
         var nextSerial: UInt64 = 0
         var wallOffsetMs: UInt64 = 0
+        /// Its disk once held a vote (joined, promise or accept) as it
+        /// crashed: a node added through the log then restarts as a member
+        /// (its config lists it), even if wiped since, never as a new node.
+        var votedDurably = false
     }
 
     public let options: SimOptions
@@ -35,7 +40,9 @@ public struct Simulation {
     var cut: Set<[NodeID]> = []            // directed pairs [from, to] that drop messages
     var lossy: [[NodeID]: Double] = [:]    // directed pairs [from, to] that lose this share of messages
     var contested: NodeID? = nil           // the bridge node of a bridge partition
-    var checker = SimChecker()
+    var checker: SimChecker
+    /// A removal submitted and not yet seen applied (it may never be).
+    var pendingRemoval: NodeID? = nil
     var ops: [ClientOp] = []
     var opByRequest: [RequestID: Int] = [:]
     var clientBusy: [Int: Int] = [:]       // client -> op index in flight
@@ -50,6 +57,7 @@ public struct Simulation {
         rng = SimRandom(seed: options.seed)
         ids = Array(1...options.nodes)
         tracer = SimTracer(enabled: options.trace)
+        checker = SimChecker(membership: Membership(members: options.initialMembers))
         for id in ids {
             var node = Node()
             node.wallOffsetMs = 1_700_000_000_000 + rng.u64(in: 0...50)
@@ -58,7 +66,12 @@ public struct Simulation {
     }
 
     func makeConfig(_ id: NodeID) -> CoreConfig {
-        var c = CoreConfig(id: id, members: ids)
+        // A node outside the first configuration joins as a new node until it
+        // has voted; after that its config file lists it, as an operator's would.
+        let initial = options.initialMembers
+        let joining = !initial.contains(id) && !nodes[id]!.votedDurably
+        var c = CoreConfig(id: id, members: initial.contains(id) || joining ? initial : initial + [id])
+        c.joining = joining
         c.heartbeatMs = 50
         c.electionTimeoutMs = 300
         c.requestTimeoutMs = 2_000
@@ -80,6 +93,7 @@ public struct Simulation {
             queue.push(.partition, at: options.partitionEveryMs)
             if options.stormAtMs < options.faultMs { queue.push(.storm(untilMs: options.stormAtMs + options.stormMs), at: options.stormAtMs) }
             queue.push(.settle, at: options.faultMs)
+            if options.memberChangeEveryMs > 0 { queue.push(.memberChange, at: options.memberChangeEveryMs) }
             let deadline = options.faultMs + options.settleMs
             while let (time, event) = queue.pop() {
                 precondition(time >= now, "time went backwards")
@@ -166,6 +180,10 @@ public struct Simulation {
             healNetwork()
         case .settle:
             try beginSettling()
+        case .memberChange:
+            guard !settling else { return }
+            try submitMemberChange()
+            queue.push(.memberChange, at: now + rng.u64(in: options.memberChangeEveryMs / 2...options.memberChangeEveryMs * 3 / 2))
         case .probe:
             guard !probeSucceeded else { return }
             try submitProbe()
@@ -207,6 +225,7 @@ public struct Simulation {
             try checker.applied(node: id, slot: slot, value: value, at: now)
         }
         counters.slotsChosen = Int(checker.lastSlot)
+        counters.memberChanges = checker.memberChangesApplied
         var stateChanged = !out.applied.isEmpty
         for event in out.events {
             tracer.note("n\(id) \(event)", at: now)
@@ -274,8 +293,12 @@ public struct Simulation {
     /// Nodes whose state is lost for now: wiped, and their disk does not yet
     /// prove they vote again (a learner's admission is durable only once
     /// its `.joined` record is).
+    /// Members (of the configuration the log has reached) that cannot vote
+    /// from their disk; a new node that never voted is not damaged.
     var damagedIDs: [NodeID] {
-        ids.filter { !nodes[$0]!.disk.recover().mayVote }
+        Set(checker.membership.members + checker.previousMembers).sorted().filter {
+            !nodes[$0]!.disk.recover().mayVote && (options.initialMembers.contains($0) || nodes[$0]!.votedDurably)
+        }
     }
 
     /// Rule 9: the operator wiped a crashed node's data directory; it must
@@ -285,7 +308,14 @@ public struct Simulation {
     mutating func wipeIfWithinBudget(_ id: NodeID) {
         precondition(nodes[id]!.replica == nil, "only a crashed node is wiped")
         let others = damagedIDs.filter { $0 != id }
-        guard others.count < (options.nodes - 1) / 2 else { return }
+        // Liveness needs a majority of the configuration with intact disks,
+        // also once a pending removal applies.
+        // The configuration before the last change counts too: a node that
+        // has not learned that change yet needs a majority of the old one.
+        let members = checker.membership.members
+        var size = members.count - (pendingRemoval.map(members.contains) == true ? 1 : 0)
+        if !checker.previousMembers.isEmpty { size = min(size, checker.previousMembers.count) }
+        guard others.count < (size - 1) / 2 else { return }
         counters.wipes += 1
         nodes[id]!.disk = SimDisk()
         tracer.note("n\(id) data directory wiped", at: now)
@@ -296,6 +326,7 @@ public struct Simulation {
         tracer.note("n\(id) crashes (loses \(nodes[id]!.disk.pending.count) unsynced records)", at: now)
         nodes[id]!.replica = nil
         nodes[id]!.disk.crash()
+        if nodes[id]!.disk.recover().mayVote { nodes[id]!.votedDurably = true }
         nodes[id]!.incarnation += 1
         // Clients waiting on that node lose their connection: outcome unknown.
         for (client, opIndex) in clientBusy.sorted(by: { $0.key < $1.key }) where ops[opIndex].node == id {

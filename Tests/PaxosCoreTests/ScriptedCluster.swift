@@ -206,6 +206,14 @@ struct ScriptedCluster {
         return rid
     }
 
+    /// Submits a member change at `id`, as a client's MEMBER ADD/REMOVE.
+    @discardableResult
+    mutating func submitChange(_ change: MemberChange, at id: NodeID) -> RequestID {
+        let rid = nextRequest(at: id)
+        step(id, .submit(Request(id: rid, payload: change.payload)))
+        return rid
+    }
+
     /// Submits a linearizable read at `id`; its reply is the number of writes applied.
     @discardableResult
     mutating func submitRead(at id: NodeID) -> RequestID {

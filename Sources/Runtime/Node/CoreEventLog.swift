@@ -23,6 +23,10 @@ extension Log {
             info("handed leadership over", ["to": to])
         case .prepareDeferred(let from, let ballot, let leader):
             info("prepare deferred", ["from": from, "ballot": ballot, "leader": leader])
+        case .membershipChanged(let slot, let members):
+            info("membership changed", ["slot": slot, "members": members.map(String.init).joined(separator: ",")])
+        case .removed(let slot):
+            warn("removed from the cluster", ["slot": slot])
         case .dropped(let from, let reason):
             // Rule 7: a peer's bad message is dropped with a line saying why.
             warn("dropped peer message", ["from": from, "reason": reason])
