@@ -135,4 +135,11 @@ extension Value {
         guard case .batch(_, let requests) = self, requests.count == 1 else { return nil }
         return MemberChange(payload: requests[0].payload)
     }
+
+    /// A batch where a member change shares the slot: no proposer of ours
+    /// makes one (rule 7: a peer's message holding one is dropped).
+    var sharesMemberChange: Bool {
+        guard case .batch(_, let requests) = self, requests.count > 1 else { return false }
+        return requests.contains { MemberChange(payload: $0.payload) != nil }
+    }
 }

@@ -58,17 +58,20 @@ extension Replica {
         case .prepare(let b, let fromSlot):
             if b.node != from { return "prepare ballot \(b) not the sender's" }
             if fromSlot == 0 { return "prepare from slot 0" }
-        case .accept(let b, let slot, _, _):
+        case .accept(let b, let slot, let value, _):
             if b.node != from { return "accept ballot \(b) not the sender's" }
             if slot == 0 { return "accept at slot 0" }
+            if value.sharesMemberChange { return "accept with a member change sharing slot \(slot)" }
         case .heartbeat(let b, _, _):
             if b.node != from { return "heartbeat ballot \(b) not the sender's" }
         case .admit(let b):
             if b.node != from { return "admit ballot \(b) not the sender's" }
         case .promise(_, _, let entries):
             if entries.contains(where: { $0.slot == 0 }) { return "promise carries slot 0" }
+            if entries.contains(where: { $0.value.sharesMemberChange }) { return "promise with a member change sharing a slot" }
         case .chosen(let entries):
             if entries.contains(where: { $0.slot == 0 }) { return "chosen entry at slot 0" }
+            if entries.contains(where: { $0.value.sharesMemberChange }) { return "chosen member change sharing a slot" }
         case .forward(let request):
             if request.id.origin != from { return "forwarded request \(request.id) not from its origin" }
         case .readIndex(let id):

@@ -59,6 +59,32 @@ struct AcceptorTests {
         #expect(out.events.contains { if case .dropped = $0 { return true } else { return false } })
     }
 
+    @Test("a member change sharing its slot, in an accept or a chosen entry, is dropped (no proposer makes one)")
+    func sharedMemberChangeDropped() {
+        var h = Harness(id: 1)
+        let change = Request(id: RequestID(origin: 2, serial: 1), payload: MemberChange(kind: .remove, node: 3).payload)
+        let write = Request(id: RequestID(origin: 2, serial: 2), payload: [1, 2, 3])
+        let value = Value.batch(timeMs: 1, requests: [change, write])
+        for message in [Message.accept(ballot: ballot(1, 2), slot: 1, value: value, commit: 0),
+                        Message.chosen([ChosenEntry(slot: 1, value: value)])] {
+            let out = h.receive(message, from: 2)
+            #expect(out.persist.isEmpty && out.messages.isEmpty)
+            #expect(out.events.contains { if case .dropped = $0 { return true } else { return false } })
+        }
+        #expect(h.replica.membership.members == [1, 2, 3])
+    }
+
+    @Test("a node outside the configuration gets our status and catch-up, nothing else")
+    func nonMemberLearnerTraffic() {
+        var h = Harness(id: 1)
+        let status = Status(applied: 0, promised: .zero, leader: 0, isVoter: false, hasHistory: false, hears: [], admitFloor: nil)
+        let out = h.receive(.status(status), from: 7)
+        #expect(out.messages.map(\.to) == [7])
+        #expect(out.messages.allSatisfy { if case .status = $0.message { return true } else { return false } })
+        let prepare = h.receive(.prepare(ballot: ballot(5, 7), fromSlot: 1), from: 7)
+        #expect(prepare.messages.isEmpty && prepare.persist.isEmpty)
+    }
+
     @Test("a forged ballot (not the sender's) is dropped")
     func forgedBallotDropped() {
         var h = Harness(id: 1)
