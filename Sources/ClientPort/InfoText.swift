@@ -49,6 +49,9 @@ enum InfoText {
                 ("wal_bytes", "\(info.walBytes)"),
                 ("peers_up", "\(info.peersUp)"),
                 ("is_voter", info.isVoter ? "1" : "0"),
+                ("voter", info.isVoter ? "1" : "0"),
+                ("members", "\(info.members)"),
+                ("config_slot", "\(info.configSlot)"),
             ]
         }
         return "# \(title)\r\n" + lines.map { "\($0.0):\($0.1)\r\n" }.joined()

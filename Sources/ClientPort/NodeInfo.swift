@@ -15,6 +15,9 @@ public struct NodeInfo: Sendable, Equatable {
     public var peersUp: Int
     /// False while this node is a catching-up learner (empty data directory).
     public var isVoter: Bool
+    /// Members of the configuration in use, and the slot of the change that made it (0: the initial one).
+    public var members: Int
+    public var configSlot: UInt64
     public var connectedClients: Int
     public var uptimeSeconds: UInt64
     public var clusterName: String
@@ -26,7 +29,8 @@ public struct NodeInfo: Sendable, Equatable {
     public init(
         nodeID: Int, role: String = "follower", leaderID: Int = 0, ballot: String = "0.0",
         commitIndex: UInt64 = 0, appliedIndex: UInt64 = 0, snapshotIndex: UInt64 = 0,
-        walBytes: UInt64 = 0, peersUp: Int = 0, isVoter: Bool = true, connectedClients: Int = 0,
+        walBytes: UInt64 = 0, peersUp: Int = 0, isVoter: Bool = true, members: Int = 1, configSlot: UInt64 = 0,
+        connectedClients: Int = 0,
         uptimeSeconds: UInt64 = 0, clusterName: String = "", tcpPort: Int = 0, processID: Int = 0
     ) {
         self.nodeID = nodeID
@@ -39,6 +43,8 @@ public struct NodeInfo: Sendable, Equatable {
         self.walBytes = walBytes
         self.peersUp = peersUp
         self.isVoter = isVoter
+        self.members = members
+        self.configSlot = configSlot
         self.connectedClients = connectedClients
         self.uptimeSeconds = uptimeSeconds
         self.clusterName = clusterName

@@ -190,6 +190,7 @@ public final class Node {
         NodeInfo(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot.description,
                  commitIndex: replica.commitIndex, appliedIndex: replica.applied, snapshotIndex: replica.snapshotIndex,
                  walBytes: UInt64(max(0, wal.walBytes)), peersUp: peers.peersUp, isVoter: replica.isVoter,
+                 members: replica.membership.members.count, configSlot: replica.membership.slot,
                  connectedClients: clients.count)
     }
 
