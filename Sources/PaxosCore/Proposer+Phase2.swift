@@ -18,21 +18,12 @@ extension Replica {
         reads.heartbeatAcks = [:]
         proposer.fence = nil
         proposer.extending = false
+        proposer.deferred = reproposals
+        proposer.deferredThrough = through
         if through > applied {
             // Up to the first member change; the rest once it is applied and covered.
-            proposer.deferred = reproposals
-            proposer.deferredThrough = through
-            while proposer.nextSlot <= through, proposer.fence == nil {
-                let slot = proposer.nextSlot
-                let value = acceptor.log[slot]?.chosen ?? reproposals[slot]?.value ?? .noop
-                proposer.deferred[slot] = nil
-                propose(slot: slot, value)
-                if value.memberChange != nil { proposer.fence = slot }
-            }
-            if proposer.nextSlot > through { proposer.deferred = [:] }
+            proposeHeldBack()
         } else {
-            proposer.deferred = [:]
-            proposer.deferredThrough = 0
             propose(slot: proposer.nextSlot, .noop)
         }
         precondition(!proposer.proposals.isEmpty, "a leader with no first round")
@@ -51,6 +42,8 @@ extension Replica {
         precondition(slot == proposer.nextSlot, "proposals go in slot order, without holes")
         proposer.proposals[slot] = Proposal(value: value, retransmit: Timeout(retransmitMs, startingAt: nowMs))
         proposer.nextSlot = max(proposer.nextSlot, slot + 1)
+        // The fence: nothing above a member change until it is applied.
+        if value.memberChange != nil { proposer.fence = slot }
         let me = config.id
         for request in value.requests where request.id.origin == me {
             clients.pending[request.id]?.isHandedOff = true
@@ -138,10 +131,7 @@ extension Replica {
             // A leader never proposes into its own commit point (a leader whose
             // commit point others moved has stepped down).
             precondition(proposer.nextSlot > commitIndex, "proposing at or below the commit point")
-            let value = Value.batch(timeMs: proposer.proposedTimeMs, requests: batch)
-            let slot = proposer.nextSlot
-            propose(slot: slot, value)
-            if value.memberChange != nil { proposer.fence = slot }
+            propose(slot: proposer.nextSlot, .batch(timeMs: proposer.proposedTimeMs, requests: batch))
         }
         if taken > 0 { proposer.queuedWrites.removeFirst(taken) }
     }

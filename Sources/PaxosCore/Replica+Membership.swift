@@ -115,17 +115,21 @@ extension Replica {
     /// Proposes the re-proposals held back by a fence, up to the next change.
     mutating func resumeDeferred() {
         guard role == .leader, proposer.fence == nil, !proposer.extending else { return }
+        proposeHeldBack()
+        proposeQueued()
+    }
+
+    /// Re-proposes phase 1's held-back slots in order (chosen values as
+    /// chosen, no-ops in holes) until one holds a member change (`propose`
+    /// fences there) or none are left.
+    mutating func proposeHeldBack() {
         while proposer.nextSlot <= proposer.deferredThrough, proposer.fence == nil {
             let slot = proposer.nextSlot
             let value = acceptor.log[slot]?.chosen ?? proposer.deferred[slot]?.value ?? .noop
             proposer.deferred[slot] = nil
             propose(slot: slot, value)
-            if value.memberChange != nil { proposer.fence = slot }
         }
-        if proposer.nextSlot > proposer.deferredThrough {
-            proposer.deferred = [:]
-        }
-        proposeQueued()
+        if proposer.nextSlot > proposer.deferredThrough { proposer.deferred = [:] }
     }
 }
 

@@ -8,7 +8,7 @@ extension Replica {
             switch message {
             case .status: send(.status(myStatus), to: from)
             case .fetch(let fromSlot) where fromSlot > 0: onFetch(from: from, fromSlot: fromSlot)
-            default: outbox.out.events.append(.dropped(from: from, reason: "fetch from slot 0"))
+            default: outbox.out.events.append(.dropped(from: from, reason: "sender \(from) is not a member"))
             }
             return
         }

@@ -48,7 +48,7 @@ extension ClusterSuite {
             try machine.restore(from: backup.data)
             let held = (1...written).filter { machine.value(forKey: Array("w\($0)".utf8)) != nil }
             let prefix = held.count
-            #expect(held == Array(1...max(1, prefix)).prefix(prefix).map { $0 }, "not a prefix of the writes")
+            #expect(held == Array(1..<(prefix + 1)), "not a prefix of the writes")
             #expect(prefix >= ackedBefore, "an acknowledged write is missing: holds \(prefix), acknowledged \(ackedBefore)")
             #expect(prefix < sentAfter, "holds a write sent after the backup was saved")
             #expect(machine.count == prefix)
