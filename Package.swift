@@ -30,7 +30,7 @@ let package = Package(
         // Pure: the config file's parser and the cluster it describes.
         .target(name: "Config", dependencies: ["PaxosCore"]),
         // Pure: the client port's commands, routing and replies.
-        .target(name: "ClientPort", dependencies: ["PaxosCore", "KVStore", "Wire"]),
+        .target(name: "ClientPort", dependencies: ["PaxosCore", "KVStore", "Wire", "Config"]),
         // The daemon: event loop, connections, peers, the node, logging.
         .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "Posix", "Config", "ClientPort", "CLinux", "Metrics"]),
         // What talks to a cluster from outside: RESP client, INFO parsing, kvctl.

@@ -96,6 +96,8 @@ public struct KvctlArgumentParser {
                 throw usage("snapshot takes 'save FILE'", topic: name)
             }
             return .snapshotSave(path: kvctlText(args[1]))
+        case "member":
+            return try parseMember(args)
         case "help":
             guard args.count <= 1 else { throw usage("help takes at most one COMMAND") }
             guard let topic = args.first.map(kvctlText) else { return .help(topic: nil) }
@@ -103,6 +105,33 @@ public struct KvctlArgumentParser {
             return .help(topic: topic)
         default:
             throw usage("unknown command '\(name)'")
+        }
+    }
+
+    private func parseMember(_ args: [[UInt8]]) throws(KvctlFailure) -> KvctlCommand {
+        let usageText = "member takes 'list', 'add ID PEER CLIENT' or 'remove ID'"
+        guard let sub = args.first.map(kvctlText) else { throw usage(usageText, topic: "member") }
+        func id(_ text: [UInt8]) throws(KvctlFailure) -> Int {
+            guard let n = Int(kvctlText(text)), (1...255).contains(n) else {
+                throw usage("member: ID must be 1...255, got '\(kvctlText(text))'", topic: "member")
+            }
+            return n
+        }
+        func address(_ text: [UInt8], _ what: String) throws(KvctlFailure) -> HostPort {
+            switch HostPort.parse(kvctlText(text)) {
+            case .success(let a): return a
+            case .failure(let e): throw usage("member add: bad \(what) address '\(kvctlText(text))': \(e)", topic: "member")
+            }
+        }
+        switch sub {
+        case "list" where args.count == 1:
+            return .memberList
+        case "add" where args.count == 4:
+            return .memberAdd(id: try id(args[1]), peer: try address(args[2], "peer"), client: try address(args[3], "client"))
+        case "remove" where args.count == 2:
+            return .memberRemove(id: try id(args[1]))
+        default:
+            throw usage(usageText, topic: "member")
         }
     }
 

@@ -47,6 +47,13 @@ public final class KvctlClient {
         try perform(command, isWrite: false)
     }
 
+    /// Runs a member change (MEMBER ADD/REMOVE) as a write without RID:
+    /// the change is not a state machine command. A retry after an unknown
+    /// outcome may find it done ("already a member", "not a member").
+    public func memberChange(_ command: [[UInt8]]) throws(KvctlFailure) -> RESPValue {
+        try perform(command, isWrite: true)
+    }
+
     /// Runs a write as `RID clientID seq command...`.
     public func write(_ command: [[UInt8]]) throws(KvctlFailure) -> RESPValue {
         let seq = nextSeq

@@ -11,6 +11,10 @@ public enum KvctlCommand: Sendable, Equatable {
     case bench(BenchOptions)
     /// `snapshot save FILE`: a backup taken at a read index on the leader.
     case snapshotSave(path: String)
+    /// `member list`, `member add ID PEER CLIENT`, `member remove ID`.
+    case memberList
+    case memberAdd(id: Int, peer: HostPort, client: HostPort)
+    case memberRemove(id: Int)
     /// `--help`, `help`, `help COMMAND`, `COMMAND --help`.
     case help(topic: String?)
 
@@ -18,7 +22,7 @@ public enum KvctlCommand: Sendable, Equatable {
     public var isWrite: Bool {
         switch self {
         case .put, .del, .cas, .incr: true
-        case .get, .status, .bench, .snapshotSave, .help: false
+        case .get, .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help: false
         }
     }
 }

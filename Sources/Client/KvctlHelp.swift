@@ -1,6 +1,6 @@
 /// kvctl's help texts: `--help` and `help COMMAND`.
 public enum KvctlHelp {
-    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "help"]
+    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "member", "help"]
 
     /// One line per command: its arguments, then what it does.
     private static let commands: [(name: String, arguments: String, summary: String)] = [
@@ -13,6 +13,7 @@ public enum KvctlHelp {
         ("bench", "[--clients N] [--requests N] [--value-size B] [--keys K] [--reads PCT]",
          "load the cluster; prints throughput and latency p50/p99/p99.9"),
         ("snapshot", "save FILE", "write a consistent backup of the whole cluster to FILE"),
+        ("member", "list | add ID PEER CLIENT | remove ID", "show or change the cluster's members, one at a time"),
         ("help", "[COMMAND]", "show help"),
     ]
 
@@ -72,6 +73,15 @@ public enum KvctlHelp {
                 "FILE is written atomically (FILE.tmp, fdatasync, rename) in the snapshot format",
                 "(zlib, CRC-32); prints its slot, keys and bytes. Restore every node of a new",
                 "cluster from it with 'paxosd --config FILE --id N --restore BACKUP'.",
+            ]
+        case "member":
+            lines += [
+                "list: MEMBERS from one node: id, peer and client address, state (voter,",
+                "learner or joining) and whether that node reaches it.",
+                "add: start the new node first with 'paxosd --config FILE --id ID --join'",
+                "(FILE: its own [node.ID] section and a member's), then add it; it catches",
+                "up and votes once the change is committed. remove: a removed node exits;",
+                "a leader hands over first. One change at a time (-BUSY otherwise).",
             ]
         case "bench":
             lines += [

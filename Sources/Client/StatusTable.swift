@@ -29,20 +29,9 @@ public enum StatusTable {
         var rows = [headers]
         let leaderCommit = nodes.compactMap(\.info).first { $0.isLeader }?["commit_index"].flatMap { UInt64($0) }
         for node in nodes { rows.append(cells(node, leaderCommit: leaderCommit)) }
-        var widths = [Int](repeating: 0, count: headers.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        var lines: [String] = []
-        for (r, row) in rows.enumerated() {
-            var parts: [String] = []
-            for (i, cell) in row.enumerated() {
-                parts.append(rightAligned.contains(i) ? cell.leftPadded(to: widths[i]) : cell.rightPadded(to: widths[i]))
-            }
-            var line = parts.joined(separator: "  ")
-            if r > 0, let problem = nodes[r - 1].problem { line += "  (\(problem))" }
-            while line.hasSuffix(" ") { line.removeLast() }
-            lines.append(line)
+        var lines = TextTable.lines(rows, rightAligned: rightAligned)
+        for (r, node) in nodes.enumerated() {
+            if let problem = node.problem { lines[r + 1] += "  (\(problem))" }
         }
         lines.append(summary(nodes))
         return lines.joined(separator: "\n") + "\n"

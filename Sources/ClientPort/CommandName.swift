@@ -8,6 +8,8 @@ public enum CommandName: String, CaseIterable, Sendable {
     case multi, exec, discard, watch, unwatch
     case readonly, readwrite
     case info, config, command, client
+    // Membership (DESIGN Part 1): MEMBERS is answered by the node, MEMBER goes through the log.
+    case members, member
 
     /// Redis's arity: n > 0 means exactly n arguments (name included), n < 0 at least -n.
     var arity: Int {
@@ -18,7 +20,8 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .incrby, .decrby: return 3
         case .cas: return 4
         case .rid: return -4
-        case .dbsize, .snapshot, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
+        case .member: return -3
+        case .dbsize, .snapshot, .members, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
         case .ping, .quit, .hello, .info, .command: return -1
         }
     }

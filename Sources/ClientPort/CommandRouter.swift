@@ -93,6 +93,10 @@ public struct CommandRouter: Sendable {
             return try command(args)
         case .client:
             return try client(args, session: session)
+        case .members:
+            return .members
+        case .member:
+            return try member(args)
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
              .cas, .dbsize, .keys, .scan, .rid, .snapshot:
             preconditionFailure("key-value commands are parsed above")

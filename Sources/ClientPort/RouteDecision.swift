@@ -1,4 +1,5 @@
 import KVStore
+import PaxosCore
 import Wire
 
 /// What the daemon does with one client request.
@@ -13,4 +14,8 @@ public enum RouteDecision: Equatable, Sendable {
     case localRead(KVCommand)
     /// Send this value, then close the connection (QUIT).
     case replyAndClose(RESPValue)
+    /// MEMBERS: the node answers with its configuration (`CommandRouter.membersReply`).
+    case members
+    /// MEMBER ADD/REMOVE: through the log, then `CommandRouter.renderMemberChange`.
+    case memberChange(MemberChange)
 }

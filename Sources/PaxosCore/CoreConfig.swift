@@ -54,6 +54,16 @@ public struct CoreConfig: Sendable {
     /// votes once a member change adds it and it has applied that change.
     /// (A wiped member restarts without it, and is a rule-9 learner.)
     public var joining = false
+    /// False for a node that does not know the configuration: one joining
+    /// (`paxosd --join`, whose file may list only some members: `members`
+    /// are then only whom to ask) or one with an empty data directory (its
+    /// file may be older or newer than the cluster). It applies nothing
+    /// until a snapshot (which carries the configuration) is installed, or
+    /// the fresh-cluster rule shows the cluster is new and `members` is it.
+    public var knowsMembers = true
+    /// The runtime's addresses of the starting members (opaque to the core):
+    /// they go into the initial configuration, and so into every snapshot.
+    public var memberAddresses: [NodeID: [UInt8]] = [:]
 
     public init(id: NodeID, members: [NodeID]) {
         precondition(!members.isEmpty, "a configuration needs a member")

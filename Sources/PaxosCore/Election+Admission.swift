@@ -72,6 +72,15 @@ extension Replica {
         // to a minority of wiped nodes look fresh too, and the one node of
         // a choosing quorum left with history may be the one we cannot hear.
         if freshOthers.count >= defects.freshPeersNeeded(config) {
+            if !learner.knowsMembers {
+                // Nothing was ever chosen: the configuration we started with is
+                // the cluster's first. Durable before `.joined` (records are
+                // durable in order), so a restart knows it.
+                precondition(applied == 0 && snapshotIndex == 0, "a fresh cluster with applied slots")
+                learner.knowsMembers = true
+                persist(.snapshot(index: 0, promised: promised, data: snapshotData()))
+                outbox.out.events.append(.membershipChanged(slot: 0, members: membership.members))
+            }
             becomeVoter(promising: .zero)
         }
     }

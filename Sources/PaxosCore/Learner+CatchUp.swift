@@ -3,11 +3,26 @@
 extension Replica {
     /// Asks a node that knows more for the chosen values (or snapshot) we lack.
     mutating func maybeFetch() {
+        guard learner.knowsMembers else {
+            fetchConfiguration()
+            return
+        }
         guard applied < commitIndex, acceptor.log[applied + 1]?.chosen == nil else { return }
         if let retry = learner.fetchRetry, !retry.hasExpired(at: nowMs) { return }
         guard let source = catchUpSource(beyond: applied) else { return }
         precondition(source != config.id, "fetching from ourselves")
         fetch(from: source)
+    }
+
+    /// A node that does not know the configuration asks for a snapshot
+    /// first (slot 0: every server's snapshot index is at or above it);
+    /// the snapshot carries the configuration, the log after it follows.
+    mutating func fetchConfiguration() {
+        precondition(!learner.knowsMembers && applied == 0, "a node that applied slots knows its configuration")
+        if let retry = learner.fetchRetry, !retry.hasExpired(at: nowMs) { return }
+        guard let source = catchUpSource(beyond: 0) else { return }
+        learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
+        send(.fetch(fromSlot: 0), to: source)
     }
 
     /// Asks `source` for what follows `applied`; no other fetch until this one's retry timeout.
@@ -31,6 +46,7 @@ extension Replica {
     }
 
     mutating func onFetch(from: NodeID, fromSlot: Slot) {
+        guard fromSlot > 0 || applied > 0 else { return }  // no configuration to tell yet
         var start = fromSlot
         if fromSlot <= snapshotIndex {
             // A snapshot sent recently is still on its way: its slots follow

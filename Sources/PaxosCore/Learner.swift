@@ -23,6 +23,10 @@ struct Learner {
     /// each repeat would cost the whole state again on both ends.
     /// Invariant: keyed by peers only.
     var snapshotSentMs: [NodeID: UInt64] = [:]
+    /// False until a node that joined without knowing the configuration
+    /// installs a snapshot (see `CoreConfig.knowsMembers`): a slot applied
+    /// under a wrong configuration could decide a member change otherwise.
+    var knowsMembers = true
 
     func invariants(_ config: CoreConfig) {
         precondition(applied <= commitIndex, "applied beyond the commit point")
@@ -80,6 +84,10 @@ extension Replica {
 
     /// Applies chosen slots in order while their values are known.
     mutating func applyChosen() {
+        guard learner.knowsMembers else {
+            maybeFetch()
+            return
+        }
         while applied < commitIndex, let value = acceptor.log[applied + 1]?.chosen {
             applyOne(slot: applied + 1, value)
         }

@@ -59,9 +59,12 @@ public struct Membership: Hashable, Sendable {
     /// incarnation may hold promises a new one would not know of.
     public private(set) var retired: Set<NodeID> = []
 
-    public init(members: [NodeID]) {
+    public init(members: [NodeID], addresses: [NodeID: [UInt8]] = [:]) {
         precondition(!members.isEmpty, "a configuration needs a member")
+        precondition(Set(members).count == members.count, "duplicate member id")
+        precondition(addresses.keys.allSatisfy(members.contains), "an address of a non-member")
         self.members = members.sorted()
+        self.addresses = addresses.filter { !$0.value.isEmpty }
     }
 
     public var majority: Int { members.count / 2 + 1 }
@@ -136,10 +139,15 @@ public struct Membership: Hashable, Sendable {
 /// bytes. A snapshot without the prefix (written before member changes
 /// existed, or a backup, which holds only the state machine's bytes) keeps
 /// the configuration the node already has.
-enum CoreSnapshot {
+public enum CoreSnapshot {
     static let magic: [UInt8] = Array("PXCORE1\u{0}".utf8)
 
-    static func encode(_ membership: Membership, _ state: [UInt8]) -> [UInt8] {
+    /// The configuration a snapshot's bytes carry (nil: none, or they do not decode).
+    public static func membership(in bytes: [UInt8]) -> Membership? {
+        (try? decode(bytes))?.membership
+    }
+
+    public static func encode(_ membership: Membership, _ state: [UInt8]) -> [UInt8] {
         var w = ByteWriter(capacity: state.count + 64)
         w.raw(magic)
         membership.encode(into: &w)

@@ -22,8 +22,14 @@ extension Replica {
     /// Installs a snapshot's state (and configuration, when it has one).
     mutating func installSnapshotData(_ data: [UInt8]) throws {
         let (restored, state) = try CoreSnapshot.decode(data)
+        if !learner.knowsMembers && restored == nil {
+            throw DecodeError.invalid("a snapshot without a configuration, and this node does not know it")
+        }
         try stateMachine.restore(from: state)
-        if let restored, restored != membership { adopt(restored) }
+        if let restored {
+            learner.knowsMembers = true
+            if restored != membership { adopt(restored) }
+        }
     }
 
     /// Makes `next` the configuration in use, and does what it means for this node.
@@ -38,6 +44,9 @@ extension Replica {
         outbox.out.events.append(.membershipChanged(slot: next.slot, members: next.members))
         if wasMember && !config.isMember {
             // Removed: stop voting; the runtime exits once it sees the event.
+            // A leader first names a successor, so the rest need not wait
+            // out an election timeout.
+            if role == .leader { handOver() }
             if role != .follower { stepDown(reason: "removed from the cluster") }
             acceptor.isVoter = false
             acceptor.deferredPrepares = [:]
@@ -51,6 +60,29 @@ extension Replica {
             for node in config.members where p.promises[node] == nil {
                 sendAfterPersist(.prepare(ballot: ballot, fromSlot: p.fromSlot), to: node)
             }
+        }
+    }
+
+    /// False until a node started without knowing the configuration
+    /// (`CoreConfig.knowsMembers`) has installed a snapshot that carries it.
+    public var knowsMembers: Bool { learner.knowsMembers }
+
+    /// A new node added through the log that has not voted yet.
+    public var isJoining: Bool { acceptor.isNewNode && !acceptor.isVoter }
+
+    /// What a member's last status said: whether it votes and how far it applied.
+    public func peerProgress(_ node: NodeID) -> (isVoter: Bool, applied: Slot)? {
+        election.peers[node].map { ($0.isVoter, $0.applied) }
+    }
+
+    /// Whether a member change is under way as far as this node sees: a
+    /// leader's fence, coverage or queue, or a change accepted or chosen
+    /// above the applied slot. (A client's second change then gets -BUSY.)
+    public var hasMemberChangeInFlight: Bool {
+        if proposer.fence != nil || proposer.extending { return true }
+        if proposer.queuedWrites.contains(where: { MemberChange(payload: $0.payload) != nil }) { return true }
+        return acceptor.log.contains { slot, entry in
+            slot > applied && (entry.chosen?.memberChange != nil || entry.accepted?.value.memberChange != nil)
         }
     }
 

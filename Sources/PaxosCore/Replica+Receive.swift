@@ -7,7 +7,8 @@ extension Replica {
             // values it asks for, and counts for nothing.
             switch message {
             case .status: send(.status(myStatus), to: from)
-            case .fetch(let fromSlot) where fromSlot > 0: onFetch(from: from, fromSlot: fromSlot)
+            // From slot 0: a joining node asks for the snapshot that tells it the configuration.
+            case .fetch(let fromSlot): onFetch(from: from, fromSlot: fromSlot)
             default: outbox.out.events.append(.dropped(from: from, reason: "sender \(from) is not a member"))
             }
             return

@@ -37,12 +37,13 @@ public struct Replica<SM: StateMachine> {
     public init(config: CoreConfig, stateMachine: SM, recovered: RecoveredState) {
         precondition(config.snapshotLogShare >= 1, "snapshotLogShare must be at least 1")
         self.config = config
-        membership = Membership(members: config.members)
+        membership = Membership(members: config.members, addresses: config.memberAddresses.filter { config.members.contains($0.key) })
         self.stateMachine = stateMachine
         proposer = Proposer(config)
         reads = ReadIndex(config)
         election = Election(config)
         defects = Defects(config.bugs)
+        learner.knowsMembers = config.knowsMembers
         restore(from: recovered)
         // A restored snapshot's configuration is the starting point, not news.
         precondition(outbox.out.persist.isEmpty && outbox.out.messages.isEmpty, "restoring asked for I/O")

@@ -72,6 +72,8 @@ public struct Simulation {
         let joining = !initial.contains(id) && !nodes[id]!.votedDurably
         var c = CoreConfig(id: id, members: initial.contains(id) || joining ? initial : initial + [id])
         c.joining = joining
+        // As `paxosd --join`: it learns the configuration from a snapshot.
+        c.knowsMembers = !joining
         c.heartbeatMs = 50
         c.electionTimeoutMs = 300
         c.requestTimeoutMs = 2_000
@@ -195,7 +197,12 @@ public struct Simulation {
         var node = nodes[id]!
         node.incarnation += 1
         node.nextSerial = UInt64(node.incarnation) << 32
-        node.replica = Replica(config: makeConfig(id), stateMachine: SimStateMachine(), recovered: node.disk.recover())
+        let recovered = node.disk.recover()
+        var config = makeConfig(id)
+        // As paxosd without --bootstrap: an empty disk knows no configuration
+        // until a snapshot brings one (or the fresh-cluster rule: the file's).
+        if recovered.isEmpty { config.knowsMembers = false }
+        node.replica = Replica(config: config, stateMachine: SimStateMachine(), recovered: recovered)
         nodes[id] = node
         queue.push(.tick(id), at: now + rng.u64(in: 0...10))
     }

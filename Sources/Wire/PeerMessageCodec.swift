@@ -192,7 +192,8 @@ extension ByteReader {
         case .heartbeatAck:
             return .heartbeatAck(ballot: try validBallot(), seq: try u64())
         case .fetch:
-            return .fetch(fromSlot: try validSlot())
+            // Slot 0 is a joining node's ask for the snapshot (and configuration) first.
+            return .fetch(fromSlot: try u64())
         case .chosen:
             // Each entry: slot 8 + value tag 1.
             let n = try count(minBytesEach: 9)

@@ -48,13 +48,13 @@ func runKeyCommand(_ command: KvctlCommand, _ client: KvctlClient) throws(KvctlF
         guard case .integer(let n) = reply else { throw unexpected(reply) }
         Output.text("\(n)\n")
         return .ok
-    case .status, .bench, .snapshotSave, .help:
+    case .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help:
         preconditionFailure("not a key command: \(command)")
     }
 }
 
-private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-private func unexpected(_ reply: RESPValue) -> KvctlFailure {
+func unexpected(_ reply: RESPValue) -> KvctlFailure {
     KvctlFailure(.usage, "unexpected reply from the server: \(reply)")
 }

@@ -22,7 +22,11 @@ func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
                                  writeRetryFloorSeconds: endpoints.writeRetryFloorSeconds,
                                  startIndex: Int.random(in: 0..<endpoints.nodes.count))
         defer { client.close() }
-        if case .snapshotSave(let path) = invocation.command { return try runSnapshotSave(path, client) }
+        switch invocation.command {
+        case .snapshotSave(let path): return try runSnapshotSave(path, client)
+        case .memberList, .memberAdd, .memberRemove: return try runMember(invocation.command, client)
+        default: break
+        }
         return try runKeyCommand(invocation.command, client)
     }
 }

@@ -19,7 +19,7 @@ struct DaemonArguments {
     }
 
     static let usage = """
-        usage: paxosd --config FILE --id N [--bootstrap] [--log-level debug|info|warn|error]
+        usage: paxosd --config FILE --id N [--bootstrap | --join] [--log-level debug|info|warn|error]
                paxosd --config FILE --id N --restore BACKUP
           --config FILE     cluster config (e.g. config/cluster3.conf)
           --id N            this node's id, a [node.N] section of the config
@@ -30,6 +30,12 @@ struct DaemonArguments {
                             wiped node of a running cluster: without it an
                             empty directory is treated as wiped and the node
                             catches up before it votes
+          --join            start a new node that is not a member yet: FILE
+                            holds its own [node.N] section and at least one
+                            running member's. It learns the members from the
+                            cluster, catches up as a learner and votes once
+                            MEMBER ADD N PEER CLIENT (kvctl member add) is
+                            committed; keep the flag until it votes
           --restore BACKUP  initialise this node's empty data directory from a
                             backup (kvctl snapshot save) and exit 0; restore
                             every node of a new cluster from the same file, then
@@ -55,8 +61,12 @@ struct DaemonArguments {
         while i < args.count {
             let flag = args[i]
             if flag == "--help" || flag == "-h" { return .help }
-            if flag == "--unsafe-local-reads" || flag == "--bootstrap" {
-                if flag == "--bootstrap" { options.bootstrap = true } else { options.unsafeLocalReads = true }
+            if flag == "--unsafe-local-reads" || flag == "--bootstrap" || flag == "--join" {
+                switch flag {
+                case "--bootstrap": options.bootstrap = true
+                case "--join": options.join = true
+                default: options.unsafeLocalReads = true
+                }
                 i += 1
                 continue
             }
@@ -86,6 +96,9 @@ struct DaemonArguments {
         guard let configPath else { return .usageError("--config is required") }
         guard let id else { return .usageError("--id is required") }
         if restorePath != nil && options.bootstrap { return .usageError("--restore and --bootstrap exclude each other") }
+        if options.join && (options.bootstrap || restorePath != nil) {
+            return .usageError("--join excludes --bootstrap and --restore: a joining node learns the state from the cluster")
+        }
         return .run(DaemonArguments(configPath: configPath, id: id, logLevel: level, options: options, restorePath: restorePath))
     }
 

@@ -177,6 +177,18 @@ struct PeerHelloTests {
         #expect(throws: DecodeError.self) { try PeerHello(decoding: PeerMessageCodec.encode(.alive)) }
     }
 
+    @Test("hello carries the committed configuration's slot, or that the sender does not know it")
+    func helloConfigSlot() throws {
+        let known = PeerHello(clusterName: "demo", membershipHash: 7, configSlot: 1_234_567, nodeID: 4)
+        let unknown = PeerHello(clusterName: "demo", membershipHash: 7, configSlot: nil, nodeID: 4)
+        #expect(try PeerHello(decoding: known.encoded()).configSlot == 1_234_567)
+        #expect(try PeerHello(decoding: unknown.encoded()).configSlot == nil)
+        #expect(try PeerHello(decoding: PeerHello(clusterName: "demo", membershipHash: 7, nodeID: 4).encoded()).configSlot == 0)
+        var badFlag = known.encoded()
+        badFlag[badFlag.count - 10] = 2
+        #expect(throws: DecodeError.self) { try PeerHello(decoding: badFlag) }
+    }
+
     @Test("membership hash is FNV-1a 64 over members sorted by id")
     func membershipHashIsDeterministic() {
         let members: [(id: NodeID, peerAddress: String)] = [(1, "127.0.0.1:7101"), (2, "127.0.0.1:7102"), (3, "127.0.0.1:7103")]

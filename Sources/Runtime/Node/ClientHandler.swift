@@ -80,8 +80,8 @@ struct WaitingRequest {
     let client: ClientHandler
     /// The reply's place in the connection's order.
     let sequence: UInt64
-    /// What the reply answers (the renderer may need it).
-    let command: KVCommand
+    /// What the reply answers (the renderer may need it); nil for a member change.
+    let command: KVCommand?
     let isWrite: Bool
     /// For the metrics: the command's name and when it was parsed.
     let name: CommandName?

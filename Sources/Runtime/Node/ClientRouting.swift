@@ -41,10 +41,17 @@ struct ClientRouting {
         router.render(reply, for: command, session: session)
     }
 
-    /// `reply` as RESP bytes for the session (`+OK` without rendering).
-    func encodedReply(_ reply: ClientReply, for command: KVCommand, session: ConnectionState) -> [UInt8] {
-        router.encodedReply(reply, for: command, session: session)
+    /// `reply` as RESP bytes for the session (`+OK` without rendering); a nil command is a member change.
+    func encodedReply(_ reply: ClientReply, for command: KVCommand?, session: ConnectionState) -> [UInt8] {
+        guard let command else {
+            var out: [UInt8] = []
+            encoder(for: session).append(router.renderMemberChange(reply), to: &out)
+            return out
+        }
+        return router.encodedReply(reply, for: command, session: session)
     }
+
+    func membersReply(_ rows: [MemberRow]) -> RESPValue { router.membersReply(rows) }
 
     /// The encoder for the session's protocol version, read after routing (HELLO 3 switches it).
     func encoder(for session: ConnectionState) -> RESPEncoder { RESPEncoder(version: session.protocolVersion) }

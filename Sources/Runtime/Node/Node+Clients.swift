@@ -89,6 +89,21 @@ extension Node {
             read(command, name: name, isLocal: options.unsafeLocalReads && command.isLocallyReadable, for: client)
         case .localRead(let command):
             read(command, name: name, isLocal: true, for: client)
+        case .members:
+            metrics.count(name, .ok)
+            reply(routing.membersReply(memberRows()), to: client)
+        case .memberChange(let change):
+            if let busy = memberChangeBusy() {
+                metrics.count(name, .error)
+                reply(.error(busy), to: client)
+                return
+            }
+            let id = nextRequestID()
+            waiting[id] = WaitingRequest(client: client, sequence: client.reserve(), command: nil, isWrite: true,
+                                         name: name, startedNs: SystemClock.monotonicNs())
+            client.writesInCore += 1
+            log.info("member change submitted", ["change": describe(change), "id": id])
+            step(.submit(Request(id: id, payload: change.payload)))
         }
     }
 

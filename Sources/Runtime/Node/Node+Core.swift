@@ -48,6 +48,13 @@ extension Node {
         for event in output.events {
             log.coreEvent(event)
             metrics.note(event)
+            switch event {
+            case .membershipChanged: membershipChanged()
+            case .removed:
+                // After this step: leaving steps the core again (a hand-over).
+                _ = loop.schedule(afterMs: 0) { [unowned self] in self.leave(because: "removed from the cluster") }
+            default: break
+            }
         }
         // A forwarded request that never left this node was not handed to
         // anyone: the core may park it again instead of answering -TIMEOUT.

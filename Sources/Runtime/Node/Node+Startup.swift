@@ -31,23 +31,44 @@ extension Node {
         }
     }
 
-    /// `--bootstrap` on an empty data directory: the node is new, so it has
-    /// forgotten nothing (rule 9 is about wiped nodes) and may vote. The
-    /// `.joined` record says so durably before the core starts, so a restart
-    /// before it ever promised still finds it a voter. The log is then
-    /// opened again: the core counts durable records from its own first one,
-    /// and the bootstrap record must not shift that count.
-    static func bootstrap(_ opened: inout OpenedStorage, path: String, log: Log) throws(NodeStartError) {
-        guard opened.recovered.isEmpty else {
-            log.info("--bootstrap ignored: the data directory already holds state")
-            return
+    /// Before the core starts, two records it would not write itself:
+    /// - the initial configuration (the config file's members and
+    ///   addresses), as a snapshot of the state at the recovered index, when
+    ///   the directory holds state (or --bootstrap) but no snapshot with a
+    ///   configuration. From then on the directory, not the file, says what
+    ///   the log's member changes build on. A joining node, or one with an
+    ///   empty directory, learns it from the cluster instead.
+    /// - `--bootstrap` on an empty directory: the node is new, so it has
+    ///   forgotten nothing (rule 9 is about wiped nodes) and may vote; the
+    ///   `.joined` record says so durably, so a restart before it ever
+    ///   promised still finds it a voter.
+    /// The log is then opened again: the core counts durable records from
+    /// its own first one, and these must not shift that count.
+    static func prepareStorage(_ opened: inout OpenedStorage, id: NodeID, config: ClusterConfig, options: NodeOptions,
+                               emptyState: [UInt8], log: Log) throws(NodeStartError) {
+        let path = opened.directory.path
+        let recovered = opened.recovered
+        var records: [Record] = []
+        // An empty directory without --bootstrap may be a wiped node's, whose
+        // file need not match the cluster: it learns the configuration (a
+        // snapshot, or the fresh-cluster rule) instead.
+        // (A single node alone in its file is a cluster of one: nobody to ask.)
+        let alone = config.members == [id]
+        let trustsFile = !options.join && (!recovered.isEmpty || options.bootstrap || alone)
+        if trustsFile, CoreSnapshot.membership(in: recovered.snapshotData ?? []) == nil {
+            let data = CoreSnapshot.encode(fileMembership(config), recovered.snapshotData ?? emptyState)
+            records.append(.snapshot(index: recovered.snapshotIndex, promised: recovered.promised, data: data))
         }
-        opened.wal.append([.joined])
+        let bootstraps = options.bootstrap && recovered.isEmpty
+        if options.bootstrap && !bootstraps { log.info("--bootstrap ignored: the data directory already holds state") }
+        if bootstraps { records.append(.joined) }
+        guard !records.isEmpty else { return }
+        opened.wal.append(records)
         let durable = opened.wal.waitUntilDurable(opened.wal.appendedCount, timeoutNanoseconds: 30_000_000_000)
         opened.wal.close()
         guard durable else {
             opened.directory.close()
-            throw NodeStartError("--bootstrap: could not make the bootstrap record durable in \(path)", exitCode: 3)
+            throw NodeStartError("could not make the initial records durable in \(path)", exitCode: 3)
         }
         do {
             (opened.wal, opened.recovered) = try WriteAheadLog.open(directory: path, options: walOptions(log: log))
@@ -55,8 +76,12 @@ extension Node {
             opened.directory.close()
             throw NodeStartError("\(error)", exitCode: 3)
         }
-        precondition(opened.recovered.mayVote, "the bootstrap record did not survive reopening the log")
-        log.info("bootstrap: new data directory, voting from the start")
+        precondition(CoreSnapshot.membership(in: opened.recovered.snapshotData ?? []) != nil || !trustsFile,
+                     "the initial configuration did not survive reopening the log")
+        if bootstraps {
+            precondition(opened.recovered.mayVote, "the bootstrap record did not survive reopening the log")
+            log.info("bootstrap: new data directory, voting from the start")
+        }
     }
 
     /// A WAL write or fdatasync error is fatal: logged, exit 3, never retried.
@@ -84,22 +109,11 @@ extension Node {
         return min(maxConnections, holdable)
     }
 
-    /// Each peer's configured address, or its `via` override.
-    static func resolvePeers(_ config: ClusterConfig, except id: NodeID,
-                             via: [NodeID: HostPort]) throws(NodeStartError) -> [NodeID: SocketAddress] {
+    /// `--peer-via` may only name other nodes of the file.
+    static func checkPeerVia(_ via: [NodeID: HostPort], config: ClusterConfig, id: NodeID) throws(NodeStartError) {
         for peer in via.keys where config.node(peer) == nil || peer == id {
             throw NodeStartError("--peer-via \(peer): not a peer of node \(id) in \(config.path)", exitCode: 2)
         }
-        var addresses: [NodeID: SocketAddress] = [:]
-        for node in config.nodes where node.id != id {
-            let address = via[node.id] ?? node.peer
-            do throws(IOError) {
-                addresses[node.id] = try SocketAddress(resolvingHost: address.host, port: address.port)
-            } catch {
-                throw NodeStartError("\(config.path): node \(node.id) peer address \(address): \(error)", exitCode: 2)
-            }
-        }
-        return addresses
     }
 
     static func listen(_ name: String, _ address: HostPort, loop: EventLoop, log: Log) throws(NodeStartError) -> Listener {

@@ -66,14 +66,28 @@ public final class Node {
         self.me = me
         self.log = log
         self.options = options
-        var opened = try Self.openStorage(me.data, log: log)
-        if options.bootstrap { try Self.bootstrap(&opened, path: me.data, log: log) }
-        dataDirectory = opened.directory
-        wal = opened.wal
         let tuning = config.tuning
         let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions)
-        replica = Replica(config: tuning.makeCoreConfig(id: id, members: config.members), stateMachine: machine,
-                          recovered: opened.recovered)
+        var opened = try Self.openStorage(me.data, log: log)
+        try Self.prepareStorage(&opened, id: id, config: config, options: options, emptyState: machine.snapshot(), log: log)
+        dataDirectory = opened.directory
+        wal = opened.wal
+        var coreConfig = tuning.makeCoreConfig(id: id, members: config.members)
+        coreConfig.memberAddresses = Self.fileMembership(config).addresses
+        coreConfig.knowsMembers = CoreSnapshot.membership(in: opened.recovered.snapshotData ?? []) != nil
+        if options.join {
+            // Whom to ask; the configuration itself comes with a member's snapshot.
+            let others = config.members.filter { $0 != id }
+            guard !others.isEmpty else {
+                wal.close()
+                dataDirectory.close()
+                throw NodeStartError("--join: \(config.path) names no member besides node \(id) to join through", exitCode: 2)
+            }
+            coreConfig.members = others
+            coreConfig.memberAddresses = [:]
+            coreConfig.joining = true
+        }
+        replica = Replica(config: coreConfig, stateMachine: machine, recovered: opened.recovered)
         nextSerial = SystemClock.wallMs() &* 1_000_000
         metrics = NodeMetrics(startCommit: replica.commitIndex)
         routing = ClientRouting(config: config, clientPort: Int(me.client.port))
@@ -85,7 +99,7 @@ public final class Node {
             } catch {
                 throw NodeStartError("cannot create the event loop: \(error)", exitCode: 3)
             }
-            let peerAddresses = try Self.resolvePeers(config, except: id, via: options.peerVia)
+            try Self.checkPeerVia(options.peerVia, config: config, id: id)
             let peerListener = try Self.listen("peer", me.peer, loop: loop, log: log)
             clientListener = try Self.listen("client", me.client, loop: loop, log: log)
             let loop = self.loop
@@ -94,7 +108,7 @@ public final class Node {
             } else {
                 metricsListener = nil
             }
-            peers = PeerNetwork(config: config, selfID: id, peerAddresses: peerAddresses, listener: peerListener,
+            peers = PeerNetwork(clusterName: config.cluster, selfID: id, listener: peerListener,
                                 loop: loop, flushQueue: flushQueue, log: log)
         } catch {
             wal.close()
@@ -102,6 +116,12 @@ public final class Node {
             throw error
         }
         logStart(recovered: opened.recovered)
+        if replica.membership.retired.contains(id) {
+            shutDown()
+            throw NodeStartError("node \(id) was removed from the cluster at slot \(replica.membership.slot) "
+                                 + "(its data directory says so); it does not start again", exitCode: 0)
+        }
+        refreshPeers()
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down cleanly.
@@ -139,9 +159,14 @@ public final class Node {
 
     /// SIGTERM/SIGINT: stop accepting and leave the loop; `run` then closes the WAL.
     private func stop(signal: CInt) {
+        leave(because: signal == SIGTERM ? "SIGTERM" : "SIGINT")
+    }
+
+    /// Stops accepting, hands over if leading, and leaves the loop (`run` returns, exit 0).
+    func leave(because reason: String) {
         guard !isStopping else { return }
         isStopping = true
-        log.info("shutting down", ["signal": signal == SIGTERM ? "SIGTERM" : "SIGINT", "role": replica.role.rawValue])
+        log.info("shutting down", ["reason": reason, "role": replica.role.rawValue])
         clientListener.close()
         let wasLeader = replica.role == .leader
         step(.handOver)
@@ -157,6 +182,7 @@ public final class Node {
     /// WAL finish its in-flight fdatasync and closes it.
     private func shutDown() {
         if let tickTimer { loop.cancel(tickTimer) }
+        tickTimer = nil
         clientListener.close()
         metricsServer?.close()
         metricsListener?.close()
@@ -195,13 +221,20 @@ public final class Node {
     }
 
     private func logStart(recovered: RecoveredState) {
-        log.info("started", ["peer": me.peer, "client": me.client, "data": me.data, "members": config.members.count,
+        log.info("started", ["peer": me.peer, "client": me.client, "data": me.data,
+                             "members": replica.knowsMembers ? replica.membership.members.map(String.init).joined(separator: ",") : "unknown",
+                             "config_slot": replica.membership.slot,
                              "promised": recovered.promised, "snapshot": recovered.snapshotIndex,
                              "accepted_slots": recovered.accepted.count])
-        if !replica.isVoter {
+        if options.join && !replica.knowsMembers {
+            log.info("joining: learning the configuration from a member; votes once a committed change adds this node")
+        } else if replica.isJoining {
+            log.info("joining: non-voting learner until a committed change adds this node and it has applied it")
+        } else if !replica.isVoter {
             // Rule 9: it may have forgotten promises; it votes only once that is safe.
             log.info("empty data directory: non-voting learner until caught up (or until the cluster is new)")
         }
+        logFileDifference()
         for (peer, address) in options.peerVia.sorted(by: { $0.key < $1.key }) {
             log.info("reaching peer via another address", ["peer": peer, "via": address])
         }

@@ -16,10 +16,15 @@ public struct NodeOptions: Sendable, Equatable {
     /// majority of such nodes forms the cluster). Ignored, with a log
     /// line, when the directory already holds state.
     public var bootstrap: Bool
+    /// `--join`: a new node outside the configuration; it learns the
+    /// members (and their addresses) from a member's snapshot, and votes
+    /// once a committed change adds it.
+    public var join: Bool
 
-    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, bootstrap: Bool = false) {
+    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, bootstrap: Bool = false, join: Bool = false) {
         self.peerVia = peerVia
         self.unsafeLocalReads = unsafeLocalReads
         self.bootstrap = bootstrap
+        self.join = join
     }
 }

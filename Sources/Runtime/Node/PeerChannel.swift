@@ -10,6 +10,8 @@ final class PeerChannel {
     let connection: Connection
     /// The other side's hello, once checked; messages count only after it.
     var hello: PeerHello?
+    /// We dialed it (else the peer did and we accepted it).
+    let dialedByUs: Bool
     private var decoder = PeerStreamDecoder()
     private var writer = FragmentWriter()
 
@@ -18,8 +20,9 @@ final class PeerChannel {
     /// retransmits whatever is lost with the connection.
     static let maxQueuedBytes = 256 << 20
 
-    init(connection: Connection) {
+    init(connection: Connection, dialedByUs: Bool) {
         self.connection = connection
+        self.dialedByUs = dialedByUs
     }
 
     var isOpen: Bool { connection.state != .closed }

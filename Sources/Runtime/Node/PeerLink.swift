@@ -2,14 +2,28 @@ import PaxosCore
 import Posix
 
 /// This node's link to one peer. Rule for who connects: the node with the
-/// lower id dials the higher one, and only that way, so each pair has one
-/// connection and no tie-break is needed. A link we dial reconnects with
-/// backoff (50 ms doubling to 1 s); a link the peer dials waits for it.
+/// lower id dials the higher one, so each pair has one connection and no
+/// tie-break is needed. One exception: a node outside its own known
+/// configuration (joining, not yet added) also dials lower ids, which do
+/// not know its address yet (`reverse`); once it is a member it drops
+/// those connections and waits for the members to dial it. And a lower id
+/// that has not connected for `PeerNetwork.reverseAfterMs` may not know
+/// our address (it removed us, or has not applied the change that added
+/// us): we dial it too (`peerSilent`); one that knows it refuses. A link we dial
+/// reconnects with backoff (50 ms doubling to 1 s); a link the peer dials
+/// waits for it.
 final class PeerLink {
     let peerID: NodeID
-    let address: SocketAddress
-    /// True when this node dials (its id is lower).
-    let dials: Bool
+    /// Where to dial it; nil for a peer known only by the connection it made to us.
+    var address: SocketAddress?
+    /// True when our id is the lower one: ours is the pair's connection to make.
+    let isLower: Bool
+    /// We dial a lower id too: we are outside our configuration.
+    var reverse = false
+    /// We dial a lower id too: it has not connected to us for a while.
+    var peerSilent = false
+    /// Runs while a lower id's link is down, until `peerSilent`.
+    var silenceTimer: TimerID?
     /// The connection whose handshake finished; messages go here.
     var established: PeerChannel?
     /// A dial in progress or awaiting the peer's hello.
@@ -22,11 +36,14 @@ final class PeerLink {
     static let initialBackoffMs: UInt64 = 50
     static let maxBackoffMs: UInt64 = 1_000
 
-    init(peerID: NodeID, address: SocketAddress, dials: Bool) {
+    init(peerID: NodeID, address: SocketAddress?, isLower: Bool) {
         self.peerID = peerID
         self.address = address
-        self.dials = dials
+        self.isLower = isLower
     }
+
+    /// Whether this node makes the connection (and remakes it when lost).
+    var dials: Bool { address != nil && (isLower || reverse || peerSilent) }
 
     var isUp: Bool { established?.isOpen ?? false }
 

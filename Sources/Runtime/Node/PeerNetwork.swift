@@ -6,47 +6,95 @@ import Wire
 
 /// Every peer link of this node: the peer listener, dialing with backoff,
 /// the handshake, and sending and receiving core messages. A message for
-/// a peer that is down is dropped: Paxos retransmits.
+/// a peer that is down is dropped: Paxos retransmits. Which peers there
+/// are follows the committed configuration (`setPeers`).
 final class PeerNetwork {
     /// Called for each message from a peer whose handshake succeeded.
     var onMessage: ((NodeID, Message) -> Void)?
 
     private let selfID: NodeID
-    private let ownHello: PeerHello
-    private let memberIDs: Set<NodeID>
+    private let clusterName: String
+    /// What our hello says of our committed configuration (`setConfiguration`).
+    private var configuration: (hash: UInt64, slot: UInt64?) = (0, nil)
     private unowned let loop: EventLoop
     private let flushQueue: FlushQueue
     private let log: Log
     private let listener: Listener
     /// By peer id.
     private var links: [NodeID: PeerLink] = [:]
+    /// Whether we dial lower ids too (we are outside our configuration).
+    private var reverse = false
+    private var isStarted = false
     /// Accepted connections whose hello has not arrived yet.
     private var unidentified: [ObjectIdentifier: PeerChannel] = [:]
     private var isStopped = false
 
     /// An accepted connection must say hello within this time.
     static let helloTimeoutMs: UInt64 = 5_000
+    /// A lower id silent this long gets dialed by us (see `PeerLink`).
+    static let reverseAfterMs: UInt64 = 3_000
 
-    init(config: ClusterConfig, selfID: NodeID, peerAddresses: [NodeID: SocketAddress], listener: Listener,
-         loop: EventLoop, flushQueue: FlushQueue, log: Log) {
-        precondition(peerAddresses[selfID] == nil, "a node is not its own peer")
+    init(clusterName: String, selfID: NodeID, listener: Listener, loop: EventLoop, flushQueue: FlushQueue, log: Log) {
         self.selfID = selfID
-        let hash = membershipHash(members: config.nodes.map { ($0.id, $0.peer.description) })
-        ownHello = PeerHello(clusterName: config.cluster, membershipHash: hash, nodeID: selfID)
-        memberIDs = Set(config.members)
+        self.clusterName = clusterName
         self.loop = loop
         self.flushQueue = flushQueue
         self.log = log
         self.listener = listener
-        for (id, address) in peerAddresses {
-            links[id] = PeerLink(peerID: id, address: address, dials: selfID < id)
-        }
         listener.onAccept = { [unowned self] fd, address in self.accept(fd: fd, from: address) }
     }
 
-    /// Starts dialing every higher-id peer.
+    private var ownHello: PeerHello {
+        PeerHello(clusterName: clusterName, membershipHash: configuration.hash, configSlot: configuration.slot, nodeID: selfID)
+    }
+
+    /// What the next hellos say of our committed configuration (nil slot: not known yet).
+    func setConfiguration(hash: UInt64, slot: UInt64?) {
+        configuration = (hash, slot)
+    }
+
+    /// The peers to keep links to and where to dial them; `reverse`: also
+    /// dial lower ids (we are not a member yet, so they do not dial us).
+    /// A peer no longer listed keeps a connection it made to us, but is not
+    /// dialed again; connections we made to it close.
+    func setPeers(_ addresses: [NodeID: SocketAddress], reverse: Bool) {
+        precondition(addresses[selfID] == nil, "a node is not its own peer")
+        self.reverse = reverse
+        for (id, address) in addresses where links[id] == nil {
+            links[id] = PeerLink(peerID: id, address: address, isLower: selfID < id)
+        }
+        for link in links.values {
+            let address = addresses[link.peerID]
+            let moved = link.address != nil && address != nil && link.address != address
+            let wasReverse = link.reverse
+            link.address = address
+            link.reverse = reverse && !link.isLower
+            if moved || (wasReverse && !link.reverse) || !link.dials { dropOwnConnections(of: link) }
+            if isStarted {
+                dial(link)
+                watchSilence(of: link)
+            }
+        }
+    }
+
+    /// Starts dialing every peer this node dials.
     func start() {
-        for id in links.keys.sorted() where links[id]!.dials { dial(links[id]!) }
+        isStarted = true
+        for id in links.keys.sorted() {
+            dial(links[id]!)
+            watchSilence(of: links[id]!)
+        }
+    }
+
+    /// While a lower id's link is down, waits `reverseAfterMs`, then dials it.
+    private func watchSilence(of link: PeerLink) {
+        guard !isStopped, !link.isLower, link.address != nil, !link.isUp, link.silenceTimer == nil else { return }
+        link.silenceTimer = loop.schedule(afterMs: Self.reverseAfterMs) { [unowned self, unowned link] in
+            link.silenceTimer = nil
+            guard !self.isStopped, !link.isUp else { return }
+            link.peerSilent = true
+            self.dial(link)
+        }
     }
 
     /// Peers whose handshake finished and whose connection is open.
@@ -70,6 +118,9 @@ final class PeerNetwork {
         listener.close()
         for link in links.values {
             if let timer = link.redialTimer { loop.cancel(timer) }
+            if let timer = link.silenceTimer { loop.cancel(timer) }
+            link.redialTimer = nil
+            link.silenceTimer = nil
             link.established?.connection.close()
             link.dialing?.connection.close()
         }
@@ -79,19 +130,37 @@ final class PeerNetwork {
 
     // MARK: Dialing
 
+    /// Closes the connections we made on `link` (a moved address, a reverse
+    /// link we no longer need) and stops redialing it until `dial`.
+    private func dropOwnConnections(of link: PeerLink) {
+        if let timer = link.redialTimer {
+            loop.cancel(timer)
+            link.redialTimer = nil
+        }
+        if let channel = link.dialing {
+            link.dialing = nil
+            channel.connection.close()
+        }
+        if let channel = link.established, channel.dialedByUs {
+            link.established = nil
+            channel.connection.close()
+        }
+    }
+
     private func dial(_ link: PeerLink) {
-        guard !isStopped, link.dialing == nil, !link.isUp else { return }
+        guard !isStopped, link.dials, let address = link.address, link.dialing == nil, !link.isUp else { return }
+        if let timer = link.redialTimer { loop.cancel(timer) }
         link.redialTimer = nil
         let fd: CInt
         let status: ConnectStatus
         do throws(IOError) {
-            (fd, status) = try Posix.connect(to: link.address)
+            (fd, status) = try Posix.connect(to: address)
         } catch {
             lost(link, reason: "\(error)")
             return
         }
-        let connection = makeConnection(fd: fd, peer: link.address, isConnecting: status == .inProgress)
-        let channel = PeerChannel(connection: connection)
+        let connection = makeConnection(fd: fd, peer: address, isConnecting: status == .inProgress)
+        let channel = PeerChannel(connection: connection, dialedByUs: true)
         link.dialing = channel
         connection.onConnect = { [unowned self] _ in channel.sendHello(self.ownHello) }
         connection.onInput = { [unowned self] _ in self.receive(on: channel) }
@@ -120,7 +189,8 @@ final class PeerNetwork {
         } else {
             log.debug("peer still down", ["peer": link.peerID, "reason": reason])
         }
-        guard link.dials, link.redialTimer == nil, link.dialing == nil, !link.isUp else { return }
+        watchSilence(of: link)
+        guard isStarted, link.dials, link.redialTimer == nil, link.dialing == nil, !link.isUp else { return }
         let delay = link.nextBackoffMs()
         link.redialTimer = loop.schedule(afterMs: delay) { [unowned self, unowned link] in self.dial(link) }
     }
@@ -134,7 +204,7 @@ final class PeerNetwork {
         }
         try? Posix.setNoDelay(fd)
         let connection = makeConnection(fd: fd, peer: address, isConnecting: false)
-        let channel = PeerChannel(connection: connection)
+        let channel = PeerChannel(connection: connection, dialedByUs: false)
         let key = ObjectIdentifier(channel)
         unidentified[key] = channel
         connection.onInput = { [unowned self] _ in self.receive(on: channel) }
@@ -201,47 +271,57 @@ final class PeerNetwork {
         if let dialed = links.values.first(where: { $0.dialing === channel }) {
             // We dialed: the answer must come from the node we dialed.
             guard hello.nodeID == dialed.peerID else {
-                refuse(channel, "peer refused", reason: "\(dialed.address) answered as node \(hello.nodeID), expected node \(dialed.peerID)")
+                refuse(channel, "peer refused", reason: "\(channel.connection.peer.map { "\($0)" } ?? "?") answered as node \(hello.nodeID), expected node \(dialed.peerID)")
                 return
             }
             link = dialed
             link.dialing = nil
         } else {
-            guard hello.nodeID < selfID else {
-                refuse(channel, "peer refused", reason: "node \(hello.nodeID) has a higher id: this node dials it, not the other way round")
+            let known = links[hello.nodeID]
+            // A higher id dials us only while it is outside its configuration:
+            // we take that connection while we have no address to dial it at.
+            if hello.nodeID > selfID, known?.address != nil {
+                // Expected while our own dial to it fails (a partition): not worth a warning.
+                log.debug("peer refused", ["from": hello.nodeID, "reason": "node \(hello.nodeID) has a higher id: this node dials it"])
+                channel.connection.close()
                 return
             }
-            link = links[hello.nodeID]!
+            link = known ?? PeerLink(peerID: hello.nodeID, address: nil, isLower: selfID < hello.nodeID)
+            links[hello.nodeID] = link
             unidentified[ObjectIdentifier(channel)] = nil
             channel.sendHello(ownHello)
-            if let old = link.established, old !== channel {
-                // The peer restarted or redialed before we saw the old connection end.
-                link.established = nil
-                old.connection.close()
-            }
             channel.connection.onClose = { [unowned self, unowned link] _, error in self.closed(channel, of: link, error: error) }
+        }
+        if let old = link.established, old !== channel {
+            // The peer restarted or redialed before we saw the old connection
+            // end, or the pair's own connection replaces a reverse one.
+            link.established = nil
+            old.connection.close()
         }
         channel.hello = hello
         link.established = channel
         link.backoffMs = PeerLink.initialBackoffMs
         link.isReportedDown = false
+        link.peerSilent = false
         log.info("peer up", ["peer": hello.nodeID, "address": channel.connection.peer.map { "\($0)" } ?? "?"])
     }
 
-    /// Why `hello` must be refused, or nil. Rule 8: another cluster name or
-    /// member list must never count toward our majorities.
+    /// Why `hello` must be refused, or nil. Rule 8: another cluster name,
+    /// or another member list at the same configuration slot, must never
+    /// count toward our majorities. (At different slots one of us lags the
+    /// other's member changes; the core counts only its own members.)
     private func mismatch(_ hello: PeerHello) -> String? {
-        if hello.protocolVersion != ownHello.protocolVersion {
-            return "protocol version \(hello.protocolVersion), ours is \(ownHello.protocolVersion)"
+        let own = ownHello
+        if hello.protocolVersion != own.protocolVersion {
+            return "protocol version \(hello.protocolVersion), ours is \(own.protocolVersion)"
         }
-        if hello.clusterName != ownHello.clusterName {
-            return "cluster name '\(hello.clusterName)', ours is '\(ownHello.clusterName)'"
-        }
-        if hello.membershipHash != ownHello.membershipHash {
-            return "node \(hello.nodeID) has a different member list (membership hash differs)"
+        if hello.clusterName != own.clusterName {
+            return "cluster name '\(hello.clusterName)', ours is '\(own.clusterName)'"
         }
         if hello.nodeID == selfID { return "node id \(hello.nodeID) is our own" }
-        if !memberIDs.contains(hello.nodeID) { return "node \(hello.nodeID) is not a member" }
+        if let slot = hello.configSlot, slot == own.configSlot, hello.membershipHash != own.membershipHash {
+            return "node \(hello.nodeID) has a different member list for configuration slot \(slot) (membership hash differs)"
+        }
         return nil
     }
 

@@ -40,7 +40,9 @@ public enum Restore {
         }
         // Snapshot first, then joined: a crash between them leaves a learner
         // holding the state, never a voter without it (as in becomeVoter).
-        opened.wal.append([.snapshot(index: backup.slot, promised: .zero, data: backup.data), .joined])
+        // The backup holds the state only; the configuration is the config file's.
+        let data = CoreSnapshot.encode(Node.fileMembership(config), backup.data)
+        opened.wal.append([.snapshot(index: backup.slot, promised: .zero, data: data), .joined])
         let durable = opened.wal.waitUntilDurable(opened.wal.appendedCount, timeoutNanoseconds: 600_000_000_000)
         opened.wal.close()
         guard durable else { throw NodeStartError("--restore: could not write \(me.data)", exitCode: 3) }
