@@ -5,12 +5,16 @@ import Posix
 
 /// The `paxosd` processes of one chaos run, on free loopback ports in the
 /// run directory, every peer link routed through the nemesis's proxy hub
-/// (the lower id dials the higher one through `--peer-via`).
+/// (the lower id dials the higher one through `--peer-via`). Spare ids
+/// have ports, proxies and a config section ready for member changes: a
+/// spare starts with `--join` and becomes a member once MEMBER ADD commits.
 public final class ChaosCluster {
-    public let size: Int
     public let directory: String
     public let hub: ProxyHub
+    /// Every id's client port, spares included.
     public let clientPorts: [Int: UInt16]
+    /// Every id's peer and client address, as MEMBER ADD takes them.
+    let addresses: [Int: (peer: String, client: String)]
     let configPath: String
     private let daemonPath: String
     private let argumentsOf: [Int: [String]]
@@ -19,38 +23,60 @@ public final class ChaosCluster {
     private var paused: Set<Int> = []
     /// Processes the nemesis killed: their SIGKILL status is no crash.
     private var killedByUs: Set<pid_t> = []
+    /// Processes of members the nemesis removed: they exit 0 by themselves.
+    private var removedByUs: Set<pid_t> = []
+    /// The members now, as the nemesis changed them (sorted).
+    public private(set) var ids: [Int]
+    /// Ids never used yet, in the order they will be added.
+    public private(set) var spares: [Int]
+    /// The members' client ports, for clients to move to when theirs is removed.
+    public let memberPorts = MemberPorts()
 
-    public var ids: [Int] { Array(1...size) }
+    /// How many members there are now.
+    public var size: Int { ids.count }
 
-    /// Writes the config, starts the proxies; `start` launches the daemons.
+    /// Writes the configs, starts the proxies; `start` launches the daemons.
     public init(size: Int, directory: String, daemonPath: String, unsafeLocalReads: Bool,
-                tuning: [String] = []) throws(ChaosError) {
-        precondition(size >= 1)
-        self.size = size
+                tuning: [String] = [], spares spareCount: Int = 0) throws(ChaosError) {
+        precondition(size >= 1 && spareCount >= 0 && size + spareCount <= 255)
+        let all = Array(1...(size + spareCount))
+        ids = Array(1...size)
+        spares = Array(all.dropFirst(size))
         self.directory = directory
         self.daemonPath = daemonPath
         configPath = directory + "/cluster.conf"
-        let ports = try freePorts(2 * size)
+        let joinConfigPath = directory + "/join.conf"
+        let ports = try freePorts(2 * all.count)
         var clientPorts: [Int: UInt16] = [:]
-        var text = "cluster = \"chaos\"\n" + tuning.map { $0 + "\n" }.joined()
-        for id in 1...size {
+        var addresses: [Int: (peer: String, client: String)] = [:]
+        let head = "cluster = \"chaos\"\n" + tuning.map { $0 + "\n" }.joined()
+        var text = head, joinText = head
+        for id in all {
             let peer = ports[2 * (id - 1)], client = ports[2 * (id - 1) + 1]
             clientPorts[id] = client
-            text += "\n[node.\(id)]\npeer = \"127.0.0.1:\(peer)\"\nclient = \"127.0.0.1:\(client)\"\ndata = \"node\(id)\"\n"
+            addresses[id] = ("127.0.0.1:\(peer)", "127.0.0.1:\(client)")
+            let section = "\n[node.\(id)]\npeer = \"127.0.0.1:\(peer)\"\nclient = \"127.0.0.1:\(client)\"\ndata = \"node\(id)\"\n"
+            if id <= size { text += section }
+            joinText += section
         }
         self.clientPorts = clientPorts
+        self.addresses = addresses
         try writeTextFile(configPath, text)
+        if spareCount > 0 { try writeTextFile(joinConfigPath, joinText) }
+        memberPorts.set(ids.map { clientPorts[$0]! })
         do {
             hub = try ProxyHub()
         } catch {
             throw ChaosError("cannot start the proxy hub: \(error)")
         }
         var argumentsOf: [Int: [String]] = [:]
-        for id in 1...size {
-            argumentsOf[id] = ["--config", configPath, "--id", "\(id)"] + (unsafeLocalReads ? ["--unsafe-local-reads"] : [])
+        for id in all {
+            let joins = id > size ? ["--join"] : []
+            argumentsOf[id] = ["--config", id > size ? joinConfigPath : configPath, "--id", "\(id)"] + joins
+                + (unsafeLocalReads ? ["--unsafe-local-reads"] : [])
         }
-        for low in 1...size {
-            for high in 1...size where high > low {
+        for low in all {
+            for high in all where high > low {
                 let proxyPort: UInt16
                 do {
                     proxyPort = try hub.addLink(LinkID(low, high), targetPort: ports[2 * (high - 1)])
@@ -76,6 +102,32 @@ public final class ChaosCluster {
 
     public func startAll() throws(ChaosError) {
         for id in ids { try start(id) }
+    }
+
+    /// The nemesis starts spare `id` (with `--join`); it is a member once `noteAdded`.
+    public func takeSpare() -> Int? {
+        spares.isEmpty ? nil : spares.removeFirst()
+    }
+
+    /// MEMBER ADD of `id` committed.
+    public func noteAdded(_ id: Int) {
+        precondition(!ids.contains(id), "node \(id) is already a member")
+        ids = (ids + [id]).sorted()
+        memberPorts.set(ids.map { clientPorts[$0]! })
+    }
+
+    /// MEMBER REMOVE of `id` committed: its process exits 0 by itself.
+    public func noteRemoved(_ id: Int) {
+        ids.removeAll { $0 == id }
+        memberPorts.set(ids.map { clientPorts[$0]! })
+        if let process = processes[id] { removedByUs.insert(process.pid) }
+        paused.remove(id)
+    }
+
+    /// Whether node `id`'s process has exited (nil: never started).
+    public func hasExited(_ id: Int) -> Bool? {
+        guard let process = processes[id] else { return nil }
+        return !process.isRunning
     }
 
     public func isRunning(_ id: Int) -> Bool { processes[id]?.isRunning == true }
@@ -108,19 +160,19 @@ public final class ChaosCluster {
     /// Records node `id`'s current process in `crashes` if it exited by itself.
     public func noteCrash(_ id: Int) {
         guard let process = processes[id], !reportedExits.contains(process.pid), let code = process.pollExit(),
-              !killedByUs.contains(process.pid)
+              !killedByUs.contains(process.pid), !(removedByUs.contains(process.pid) && code == 0)
         else { return }
         reportedExits.insert(process.pid)
         crashes.append("node \(id) (pid \(process.pid)) exited with status \(code) (see \(logPath(id)))")
     }
 
-    /// Checks every node for a crash; call before judging a run.
-    public func noteCrashes() { for id in ids { noteCrash(id) } }
+    /// Checks every node ever started for a crash; call before judging a run.
+    public func noteCrashes() { for id in processes.keys.sorted() { noteCrash(id) } }
 
     /// Kills every daemon and closes the proxies. Idempotent.
     public func stop() {
         noteCrashes()
-        for id in ids where isPaused(id) { resume(id) }
+        for id in paused.sorted() { resume(id) }
         for process in processes.values { process.kill() }
         hub.stop()
     }

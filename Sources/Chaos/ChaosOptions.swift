@@ -2,7 +2,7 @@
 public struct ChaosOptions: Sendable {
     public var nodes: Int = 3
     public var durationSeconds: Int = 60
-    public var faults: [FaultKind] = FaultKind.allCases
+    public var faults: [FaultKind] = FaultKind.defaults
     public var seed: UInt64 = 1
     /// Logs, config, data directories, history and report go here.
     public var runDirectory: String

@@ -4,6 +4,9 @@ import Glibc
 /// One chaos run: start the cluster behind the proxies, run the workload
 /// and the nemesis together, heal, probe, stop, check the history.
 public enum ChaosRun {
+    /// Ids a run with member faults may add (a removed id never returns).
+    static let spareIDs = 10
+
     /// `say` gets one progress line at a time (fault log, phases).
     public static func run(_ options: ChaosOptions, say: @escaping (String) -> Void) throws(ChaosError) -> ChaosResult {
         try makeDirectory(options.runDirectory)
@@ -12,7 +15,7 @@ public enum ChaosRun {
         }
         let cluster = try ChaosCluster(size: options.nodes, directory: options.runDirectory,
                                        daemonPath: options.daemonPath, unsafeLocalReads: options.unsafeLocalReads,
-                                       tuning: options.tuning)
+                                       tuning: options.tuning, spares: options.faults.contains(.member) ? ChaosRun.spareIDs : 0)
         defer { cluster.stop() }
         try cluster.startAll()
         guard waitUntil(timeoutMs: 20_000, { cluster.leader() != nil }) else {
@@ -27,8 +30,9 @@ public enum ChaosRun {
         }
         clock("leader \(cluster.leader() ?? 0) elected; workload and nemesis start for \(options.durationSeconds) s")
         let deadlineNs = startNs + Int64(options.durationSeconds) * 1_000_000_000
-        let workload = Workload(clientPorts: cluster.clientPorts, options: options.workload, seed: options.seed,
-                                startNs: startNs)
+        var workload = Workload(clientPorts: cluster.clientPorts.filter { cluster.ids.contains($0.key) },
+                                options: options.workload, seed: options.seed, startNs: startNs)
+        if options.faults.contains(.member) { workload.members = cluster.memberPorts }
         let threads = workload.start(untilNs: deadlineNs)
         let nemesis = Nemesis(cluster: cluster, kinds: options.faults, seed: options.seed ^ 0x5EED, startNs: startNs,
                               cutsAreFake: options.fakePartitions, say: clock)

@@ -2,13 +2,19 @@
 /// (see `PartitionShape`), picked in turn so each shows up.
 public enum FaultKind: String, CaseIterable, Sendable {
     case kill, pause, partition
+    /// A member change: add a spare node (`--join`, MEMBER ADD) or remove a
+    /// member (sometimes the leader). Opt-in: it changes who the cluster is.
+    case member
+
+    /// What `--faults` means when not given.
+    public static let defaults: [FaultKind] = [.kill, .pause, .partition]
 
     /// Parses `kill,pause,partition`; nil with the offending name otherwise.
     public static func parseList(_ text: String) -> Result<[FaultKind], ChaosError> {
         var kinds: [FaultKind] = []
         for name in text.split(separator: ",") {
             guard let kind = FaultKind(rawValue: String(name)) else {
-                return .failure(ChaosError("unknown fault '\(name)' (known: kill, pause, partition)"))
+                return .failure(ChaosError("unknown fault '\(name)' (known: kill, pause, partition, member)"))
             }
             if !kinds.contains(kind) { kinds.append(kind) }
         }

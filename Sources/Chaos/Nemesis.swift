@@ -13,7 +13,11 @@ final class Nemesis {
     var random: SplitMix64
     private(set) var records: [FaultRecord] = []
     /// What went wrong while healing (a node that would not restart).
-    private(set) var problems: [String] = []
+    var problems: [String] = []
+    /// Members at the start: member faults keep between this and two more.
+    let minimumMembers: Int
+    /// Member removals so far: every other one removes the leader.
+    var memberRemovals = 0
     private var queue: [FaultKind] = []
     private var nextShape = 0
 
@@ -29,6 +33,7 @@ final class Nemesis {
         self.kinds = kinds
         self.startNs = startNs
         self.say = say
+        minimumMembers = cluster.size
         random = SplitMix64(seed: seed)
         nextShape = Int(random.next() % UInt64(PartitionShape.allCases.count))
     }
@@ -63,6 +68,7 @@ final class Nemesis {
         case .kill: kill(&record, untilNs: endNs)
         case .pause: pause(&record, untilNs: endNs)
         case .partition: partition(&record, untilNs: endNs)
+        case .member: changeMembers(&record, untilNs: endNs)
         }
         record.healNs = monotonicNs()
         say("fault \(record.number) healed after \(milliseconds(record.healNs! - record.startNs)) ms")
@@ -197,7 +203,7 @@ final class Nemesis {
             for id in affected where !cluster.probe(id) { effects.append("node \(id) refuses connections") }
         case .pause:
             for id in affected where !cluster.probe(id) { effects.append("node \(id) stopped answering") }
-        case .partition:
+        case .partition, .member:
             break
         }
         // Killed nodes' peers see them go; a partition's side A sees side B go.
@@ -264,11 +270,11 @@ final class Nemesis {
 
     // MARK: Output
 
-    private func announce(_ record: FaultRecord) {
+    func announce(_ record: FaultRecord) {
         say("fault \(record.number): \(record.kind.rawValue): \(record.summary)")
     }
 
-    private func describeNodes(_ ids: [Int], leader: Int?) -> String {
+    func describeNodes(_ ids: [Int], leader: Int?) -> String {
         ids.map { $0 == leader ? "node \($0) (leader)" : "node \($0)" }.joined(separator: ", ")
     }
 

@@ -4,10 +4,12 @@ import PaxosCore
 import Client
 
 /// One client: a connection to one node (it stays with that node, so a
-/// minority side gets reads and writes too), one op at a time, every op
-/// recorded with its invoke and complete time.
+/// minority side gets reads and writes too, until a member change removes
+/// it: then it moves to a member), one op at a time, every op recorded
+/// with its invoke and complete time.
 struct WorkloadClient {
-    let port: UInt16
+    private(set) var port: UInt16
+    let members: MemberPorts?
     let options: WorkloadOptions
     let startNs: Int64
     let collector: HistoryCollector
@@ -19,8 +21,10 @@ struct WorkloadClient {
     /// The last value this client saw per key: CAS expects it.
     private var lastSeen: [[UInt8]: [UInt8]] = [:]
 
-    init(port: UInt16, options: WorkloadOptions, startNs: Int64, collector: HistoryCollector, seed: UInt64) {
+    init(port: UInt16, options: WorkloadOptions, startNs: Int64, collector: HistoryCollector, seed: UInt64,
+         members: MemberPorts? = nil) {
         self.port = port
+        self.members = members
         self.options = options
         self.startNs = startNs
         self.collector = collector
@@ -43,6 +47,9 @@ struct WorkloadClient {
 
     private mutating func connect() -> RESPClient? {
         if let connection { return connection }
+        if let ports = members?.current, !ports.isEmpty, !ports.contains(port) {
+            port = ports[Int(random.next() % UInt64(ports.count))]
+        }
         connection = try? RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: options.replyTimeoutSeconds)
         return connection
     }

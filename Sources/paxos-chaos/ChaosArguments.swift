@@ -10,7 +10,7 @@ enum ChaosCommand {
 
 enum ChaosArguments {
     static let usage = """
-        usage: paxos-chaos [--nodes 3|5] [--duration SECONDS] [--faults kill,pause,partition]
+        usage: paxos-chaos [--nodes 3|5] [--duration SECONDS] [--faults kill,pause,partition[,member]]
                            [--seed S] [--run-dir DIR] [--paxosd PATH] [--clients-per-node N]
                            [--check-seconds N] [--unsafe-local-reads]
                paxos-chaos check HISTORY.jsonl [--check-seconds N]
@@ -24,7 +24,10 @@ enum ChaosArguments {
 
           --nodes N             3 (default) or 5
           --duration SECONDS    how long the workload and the faults run (default 60)
-          --faults LIST         any of kill,pause,partition (default all three)
+          --faults LIST         any of kill,pause,partition,member (default
+                                kill,pause,partition); member adds spare nodes
+                                (--join, MEMBER ADD) and removes members (the
+                                leader among them): N to N+2 members
           --seed S              seeds the fault schedule and the workload (default: from the clock)
           --run-dir DIR         logs, config, data, chaos.log, history.jsonl, report.txt
                                 (default run/chaos-SEED-TIME)
@@ -46,7 +49,7 @@ enum ChaosArguments {
     static func parse(_ args: [String]) -> Result<ChaosCommand, ChaosError> {
         if args.first == "check" { return parseCheck(Array(args.dropFirst())) }
         var nodes = 3, duration = 60, clients = 3, checkSeconds = 300
-        var faults = FaultKind.allCases
+        var faults = FaultKind.defaults
         var seed = UInt64(time(nil)) % 1_000_000
         var runDirectory: String?
         var daemon: String?

@@ -109,10 +109,10 @@ extension Node {
         return min(maxConnections, holdable)
     }
 
-    /// `--peer-via` may only name other nodes of the file.
+    /// `--peer-via` names other nodes: of the file, or ones a member change may add.
     static func checkPeerVia(_ via: [NodeID: HostPort], config: ClusterConfig, id: NodeID) throws(NodeStartError) {
-        for peer in via.keys where config.node(peer) == nil || peer == id {
-            throw NodeStartError("--peer-via \(peer): not a peer of node \(id) in \(config.path)", exitCode: 2)
+        if via[id] != nil {
+            throw NodeStartError("--peer-via \(id): node \(id) is this node, not a peer", exitCode: 2)
         }
     }
 
