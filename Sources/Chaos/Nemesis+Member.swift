@@ -7,12 +7,28 @@ import Wire
 /// member is removed (every other removal the leader, which hands over and
 /// exits). Members stay between the starting count and two more. The
 /// effect is the change taking hold: the new node votes, the removed one exits 0.
+enum MemberStep { case add, removeLeader, removeFollower }
+
 extension Nemesis {
     /// How long one change may take to commit and take hold.
     static let memberChangeTimeoutMs: Int64 = 20_000
 
     func changeMembers(_ record: inout FaultRecord, untilNs endNs: Int64) {
         let leader = cluster.leader()
+        record.startNs = monotonicNs()
+        if let step = nextMemberStep {
+            nextMemberStep = nil
+            switch step {
+            case .add:
+                guard let id = cluster.takeSpare() else { preconditionFailure("no spare id left") }
+                add(id, &record)
+            case .removeLeader:
+                remove(leader ?? cluster.ids[0], leader: leader, &record)
+            case .removeFollower:
+                remove(cluster.ids.first { $0 != leader }!, leader: leader, &record)
+            }
+            return
+        }
         let grows: Bool
         if cluster.size <= minimumMembers {
             grows = true
@@ -21,7 +37,6 @@ extension Nemesis {
         } else {
             grows = random.next() % 2 == 0
         }
-        record.startNs = monotonicNs()
         if grows, let id = cluster.takeSpare() {
             add(id, &record)
         } else if cluster.size > minimumMembers || !grows {

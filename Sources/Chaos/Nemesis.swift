@@ -18,6 +18,8 @@ final class Nemesis {
     let minimumMembers: Int
     /// Member removals so far: every other one removes the leader.
     var memberRemovals = 0
+    /// Testing: the next member fault's change, instead of a seeded one.
+    var nextMemberStep: MemberStep?
     private var queue: [FaultKind] = []
     private var nextShape = 0
 
@@ -60,7 +62,7 @@ final class Nemesis {
         return queue.removeFirst()
     }
 
-    private func inject(_ kind: FaultKind, forMs ms: Int) {
+    func inject(_ kind: FaultKind, forMs ms: Int) {
         // startNs is set again at the moment of injection, after the leader and peers_up queries.
         var record = FaultRecord(number: records.count + 1, kind: kind, shape: nil, summary: "", startNs: monotonicNs())
         let endNs = record.startNs + Int64(ms) * 1_000_000
