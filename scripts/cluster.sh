@@ -25,9 +25,17 @@ usage: scripts/cluster.sh COMMAND
   restart ID    start node ID again (stopping it first if it runs)
   pause ID      SIGSTOP node ID
   resume ID     SIGCONT node ID
+  add ID        grow the running cluster by node ID: write its [node.ID]
+                section (peer 71ID, client 64ID, metrics 94ID on
+                127.0.0.1) into run/cluster.conf, start it with --join,
+                then `kvctl member add`; waits until it votes
+  remove ID     `kvctl member remove ID` (a leader hands over first); the
+                node exits, its section leaves run/cluster.conf
   wipe          stop, then delete data/ and run/
 
-Logs: run/nodeN.log; pid files: run/nodeN.pid. Set PAXOSKV_BIN_DIR to use
+After add or remove the cluster's config is run/cluster.conf (the
+committed membership lives in the data directories; the file only says
+where nodes listen). Logs: run/nodeN.log; pid files: run/nodeN.pid. Set PAXOSKV_BIN_DIR to use
 prebuilt binaries instead of building them.
 EOF
 }
@@ -197,6 +205,8 @@ cmd_start() {
     local size="${1:-3}" conf id
     [[ "$size" == 3 || "$size" == 5 ]] || die "start takes 3 or 5, got '$size'"
     conf="$ROOT/config/cluster$size.conf"
+    # A cluster grown or shrunk with add/remove starts again from its own config.
+    if [[ $# -eq 0 && "$(config_file)" == "$RUN/cluster.conf" && -f "$RUN/cluster.conf" ]]; then conf="$RUN/cluster.conf"; fi
     [[ -f "$conf" ]] || die "missing $conf"
     if [[ -f "$RUN/config" && "$(cat "$RUN/config")" != "$conf" ]]; then
         for id in $(node_ids "$(config_file)"); do
@@ -218,6 +228,66 @@ cmd_start() {
         echo "cluster.sh: no leader within ${START_DEADLINE_S}s (logs in run/)" >&2
         exit 1
     fi
+}
+
+# The cluster's own copy of its config (run/cluster.conf), made on the first add or remove.
+local_config() {
+    local conf
+    conf="$(config_file)"
+    if [[ "$conf" != "$RUN/cluster.conf" ]]; then
+        mkdir -p "$RUN"
+        cp "$conf" "$RUN/cluster.conf"
+        echo "$RUN/cluster.conf" >"$RUN/config"
+    fi
+    echo "$RUN/cluster.conf"
+}
+
+member_line() {
+    kvctl --timeout 2 member list 2>/dev/null | awk -v id="$1" '$1 == id'
+}
+
+cmd_add() {
+    local id="$1" conf peer client deadline
+    [[ "$id" =~ ^[0-9]+$ ]] && ((id >= 1 && id <= 99)) || die "add takes a node ID 1...99, got '$id'"
+    if node_ids "$(config_file)" | grep -qx -- "$id"; then die "node $id is already in $(config_file)"; fi
+    kvctl --timeout 2 status >/dev/null 2>&1 || die "the cluster has no leader: start it first"
+    conf="$(local_config)"
+    peer="127.0.0.1:71$(printf %02d "$id")"
+    client="127.0.0.1:64$(printf %02d "$id")"
+    printf '\n[node.%s]\npeer   = "%s"\nclient = "%s"\ndata   = "../data/node%s"\nmetrics = "127.0.0.1:94%02d"\n' \
+        "$id" "$peer" "$client" "$id" "$id" >>"$conf"
+    start_node "$id" --join
+    kvctl member add "$id" "$peer" "$client" || die "member add failed (node $id runs as a learner; see run/node$id.log)"
+    deadline=$((SECONDS + START_DEADLINE_S))
+    while ((SECONDS < deadline)); do
+        if member_line "$id" | grep -q ' voter '; then
+            kvctl member list
+            return 0
+        fi
+        sleep 0.5
+    done
+    kvctl member list || true
+    die "node $id was added but does not vote after ${START_DEADLINE_S}s (see run/node$id.log)"
+}
+
+cmd_remove() {
+    local id="$1" conf pid waited=0
+    check_id "$id"
+    conf="$(local_config)"
+    pid="$(live_pid "$id" || true)"
+    kvctl member remove "$id" || die "member remove failed"
+    # A removed node exits by itself (status 0).
+    while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && ((waited < STOP_DEADLINE_S * 10)); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    rm -f "$(pid_file "$id")"
+    # Drop the [node.ID] section, up to the next section.
+    awk -v want="[node.$id]" '
+        /^[[:space:]]*\[/ { line = $0; sub(/[[:space:]]*(#.*)?$/, "", line); gsub(/^[[:space:]]+/, "", line); skip = (line == want) }
+        !skip' "$conf" >"$conf.tmp" && mv "$conf.tmp" "$conf"
+    echo "removed node $id"
+    kvctl member list
 }
 
 cmd_stop() {
@@ -259,6 +329,11 @@ main() {
             echo "removed data/ and run/"
             ;;
         esac
+        ;;
+    add | remove)
+        [[ $# -eq 1 ]] || die "$command takes a node ID"
+        build_if_needed
+        if [[ "$command" == add ]]; then cmd_add "$1"; else cmd_remove "$1"; fi
         ;;
     kill | restart | pause | resume)
         [[ $# -eq 1 ]] || die "$command takes a node ID"
