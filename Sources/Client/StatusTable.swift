@@ -49,7 +49,7 @@ public enum StatusTable {
         return [
             id, node.address.description, "up",
             info.role ?? "?",
-            info["is_voter"].map { $0 == "1" ? "voter" : "learner" } ?? "?",
+            info["member_state"] ?? info["is_voter"].map { $0 == "1" ? "voter" : "learner" } ?? "?",
             info.leaderID.map(String.init) ?? "-",
             info["ballot"] ?? "?",
             info["commit_index"] ?? "?",

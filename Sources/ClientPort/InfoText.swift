@@ -52,6 +52,7 @@ enum InfoText {
                 ("voter", info.isVoter ? "1" : "0"),
                 ("members", "\(info.members)"),
                 ("config_slot", "\(info.configSlot)"),
+                ("member_state", info.memberState),
             ]
         }
         return "# \(title)\r\n" + lines.map { "\($0.0):\($0.1)\r\n" }.joined()

@@ -18,6 +18,9 @@ public struct NodeInfo: Sendable, Equatable {
     /// Members of the configuration in use, and the slot of the change that made it (0: the initial one).
     public var members: Int
     public var configSlot: UInt64
+    /// `voter`, `learner` (a wiped member catching up) or `joining` (a new
+    /// node not yet added, or added and catching up).
+    public var memberState: String = "voter"
     public var connectedClients: Int
     public var uptimeSeconds: UInt64
     public var clusterName: String
@@ -30,7 +33,7 @@ public struct NodeInfo: Sendable, Equatable {
         nodeID: Int, role: String = "follower", leaderID: Int = 0, ballot: String = "0.0",
         commitIndex: UInt64 = 0, appliedIndex: UInt64 = 0, snapshotIndex: UInt64 = 0,
         walBytes: UInt64 = 0, peersUp: Int = 0, isVoter: Bool = true, members: Int = 1, configSlot: UInt64 = 0,
-        connectedClients: Int = 0,
+        connectedClients: Int = 0, memberState: String = "voter",
         uptimeSeconds: UInt64 = 0, clusterName: String = "", tcpPort: Int = 0, processID: Int = 0
     ) {
         self.nodeID = nodeID
@@ -46,6 +49,7 @@ public struct NodeInfo: Sendable, Equatable {
         self.members = members
         self.configSlot = configSlot
         self.connectedClients = connectedClients
+        self.memberState = memberState
         self.uptimeSeconds = uptimeSeconds
         self.clusterName = clusterName
         self.tcpPort = tcpPort

@@ -20,11 +20,12 @@ struct ServerCommandTests {
     func infoPaxos() {
         let h = RouterHarness()
         h.info = NodeInfo(nodeID: 2, role: "leader", leaderID: 2, ballot: "7.2", commitIndex: 1042, appliedIndex: 1041,
-                          snapshotIndex: 1000, walBytes: 65_536, peersUp: 2, members: 5, configSlot: 77, clusterName: "demo")
+                          snapshotIndex: 1000, walBytes: 65_536, peersUp: 2, members: 5, configSlot: 77, memberState: "joining",
+                          clusterName: "demo")
         guard case .reply(let value) = h.send("INFO", "PAXOS") else { Issue.record("no reply"); return }
         let text = "# Paxos\r\ncluster:demo\r\nnode_id:2\r\nrole:leader\r\nleader_id:2\r\nballot:7.2\r\n" +
             "commit_index:1042\r\napplied_index:1041\r\nsnapshot_index:1000\r\nwal_bytes:65536\r\npeers_up:2\r\nis_voter:1\r\n" +
-            "voter:1\r\nmembers:5\r\nconfig_slot:77\r\n"
+            "voter:1\r\nmembers:5\r\nconfig_slot:77\r\nmember_state:joining\r\n"
         #expect(wire(value, .resp2) == "$\(text.utf8.count)\r\n\(text)\r\n")
         #expect(wire(value, .resp3) == "=\(text.utf8.count + 4)\r\ntxt:\(text)\r\n")
     }
@@ -37,7 +38,7 @@ struct ServerCommandTests {
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix("# Server\r\nredis_version:7.0.0-paxoskv\r\n"))
         #expect(text.contains("\r\n\r\n# Clients\r\nconnected_clients:3\r\n\r\n# Paxos\r\n"))
-        #expect(text.hasSuffix("is_voter:1\r\nvoter:1\r\nmembers:1\r\nconfig_slot:0\r\n"))
+        #expect(text.hasSuffix("is_voter:1\r\nvoter:1\r\nmembers:1\r\nconfig_slot:0\r\nmember_state:voter\r\n"))
         guard case .reply(.verbatim(_, let none)) = h.send("INFO", "nosuch") else { Issue.record("no reply"); return }
         #expect(none.isEmpty)
     }

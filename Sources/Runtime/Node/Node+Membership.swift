@@ -75,6 +75,13 @@ extension Node {
                   "only_in_file": extra.map(String.init).joined(separator: ",")])
     }
 
+    /// This node as MEMBERS and INFO show it.
+    var memberState: MemberRow.State {
+        if replica.isVoter { return .voter }
+        let isMember = replica.knowsMembers && replica.membership.members.contains(me.id)
+        return replica.isJoining || options.join && !isMember ? .joining : .learner
+    }
+
     /// MEMBERS: this node's view of the committed configuration.
     func memberRows() -> [MemberRow] {
         let known = knownAddresses()
@@ -83,7 +90,7 @@ extension Node {
             let address = known[id]
             let state: MemberRow.State
             if id == me.id {
-                state = replica.isVoter ? .voter : (replica.isJoining ? .joining : .learner)
+                state = memberState
             } else if let progress = replica.peerProgress(id) {
                 // A non-voter still short of the change that added it is joining.
                 state = progress.isVoter ? .voter : (progress.applied < membership.slot ? .joining : .learner)

@@ -217,7 +217,7 @@ public final class Node {
                  commitIndex: replica.commitIndex, appliedIndex: replica.applied, snapshotIndex: replica.snapshotIndex,
                  walBytes: UInt64(max(0, wal.walBytes)), peersUp: peers.peersUp, isVoter: replica.isVoter,
                  members: replica.membership.members.count, configSlot: replica.membership.slot,
-                 connectedClients: clients.count)
+                 connectedClients: clients.count, memberState: memberState.rawValue)
     }
 
     private func logStart(recovered: RecoveredState) {
