@@ -25,11 +25,25 @@ extension ClusterSuite {
             stranger.send(bytes)
             #expect(stranger.readUntilClosed().closed)
 
+            // Rule 8: same cluster name, same configuration slot, another member list.
+            let impostor = try RawSocket(port: cluster.peerPorts[1]!)
+            bytes = []
+            writer.append(message: PeerHello(clusterName: "test", membershipHash: 1, configSlot: 0, nodeID: 2).encoded(), to: &bytes)
+            impostor.send(bytes)
+            #expect(impostor.readUntilClosed().closed)
+            // A node one configuration ahead is behind no one's back: it gets the hello answered.
+            let ahead = try RawSocket(port: cluster.peerPorts[1]!)
+            bytes = []
+            writer.append(message: PeerHello(clusterName: "test", membershipHash: 1, configSlot: 9, nodeID: 2).encoded(), to: &bytes)
+            ahead.send(bytes)
+            #expect(cluster.wait(timeoutMs: 5_000) { cluster.processes[1]!.log.contains("peer up") }, "\(cluster.processes[1]!.log)")
+
             #expect(try cluster.client(1).call("SET", "still", "here") == .simpleString("OK"))
             let log = cluster.processes[1]!.log
             #expect(log.contains("bad peer frame"), "\(log)")
             #expect(log.contains("peer refused"), "\(log)")
             #expect(log.contains("cluster name 'other'"), "\(log)")
+            #expect(log.contains("different member list for configuration slot 0"), "\(log)")
             cluster.removeFiles()
         }
 
