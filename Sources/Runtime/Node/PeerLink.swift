@@ -47,6 +47,14 @@ final class PeerLink {
 
     var isUp: Bool { established?.isOpen ?? false }
 
+    /// The connection up is a reverse one (the higher id dialed) though we
+    /// know where to dial: the pair's own connection must replace it, or a
+    /// cut of the path we dial (a partition) would not cut the pair.
+    var isUpOnlyInReverse: Bool {
+        guard isLower, address != nil, let channel = established, channel.isOpen else { return false }
+        return !channel.dialedByUs
+    }
+
     /// The next delay before redialing, doubling up to the cap.
     func nextBackoffMs() -> UInt64 {
         let delay = backoffMs

@@ -70,6 +70,10 @@ final class PeerNetwork {
             link.address = address
             link.reverse = reverse && !link.isLower
             if moved || (wasReverse && !link.reverse) || !link.dials { dropOwnConnections(of: link) }
+            if link.isUpOnlyInReverse, let channel = link.established {
+                link.established = nil
+                channel.connection.close()
+            }
             if isStarted {
                 dial(link)
                 watchSilence(of: link)
