@@ -163,11 +163,12 @@ final class Nemesis {
     }
 
     private func flap(_ record: inout FaultRecord, untilNs endNs: Int64) {
+        // Two distinct members by index: after member changes the ids have gaps.
         let ids = cluster.ids
-        let a = ids[Int(random.next() % UInt64(ids.count))]
-        var b = ids[Int(random.next() % UInt64(ids.count - 1))]
-        if b >= a { b += 1 }
-        let link = LinkID(a, b)
+        let i = Int(random.next() % UInt64(ids.count))
+        var j = Int(random.next() % UInt64(ids.count - 1))
+        if j >= i { j += 1 }
+        let link = LinkID(ids[i], ids[j])
         let before = cluster.hub.stats(link)
         record.summary = "flap link \(link)"
         announce(record)
