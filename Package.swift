@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore", "Posix"]),
-        .testTarget(name: "ClientPortTests", dependencies: ["ClientPort", "KVStore", "PaxosCore", "Wire"]),
+        .testTarget(name: "ClientPortTests", dependencies: ["ClientPort", "KVStore", "PaxosCore", "Wire", "Config"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Posix", "Wire", "Config"]),
         .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config", "Storage", "KVStore"]),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Checker", "Client", "Posix"]),

@@ -20,7 +20,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .incrby, .decrby: return 3
         case .cas: return 4
         case .rid: return -4
-        case .member: return -3
+        case .member: return -2
         case .dbsize, .snapshot, .members, .reset, .multi, .exec, .discard, .unwatch, .readonly, .readwrite: return 1
         case .ping, .quit, .hello, .info, .command: return -1
         }
