@@ -4,8 +4,11 @@ import Glibc
 /// One chaos run: start the cluster behind the proxies, run the workload
 /// and the nemesis together, heal, probe, stop, check the history.
 public enum ChaosRun {
-    /// Ids a run with member faults may add (a removed id never returns).
-    static let spareIDs = 10
+    /// Ids a run with member faults may add (a removed id never returns):
+    /// about one member fault in four adds one, one fault every ~6 s. Past
+    /// them a member fault at the smallest size has nothing to add and is
+    /// reported without effect.
+    static func spareIDs(durationSeconds: Int) -> Int { min(40, max(10, durationSeconds / 20)) }
 
     /// `say` gets one progress line at a time (fault log, phases).
     public static func run(_ options: ChaosOptions, say: @escaping (String) -> Void) throws(ChaosError) -> ChaosResult {
@@ -15,7 +18,7 @@ public enum ChaosRun {
         }
         let cluster = try ChaosCluster(size: options.nodes, directory: options.runDirectory,
                                        daemonPath: options.daemonPath, unsafeLocalReads: options.unsafeLocalReads,
-                                       tuning: options.tuning, spares: options.faults.contains(.member) ? ChaosRun.spareIDs : 0)
+                                       tuning: options.tuning, spares: options.faults.contains(.member) ? ChaosRun.spareIDs(durationSeconds: options.durationSeconds) : 0)
         defer { cluster.stop() }
         try cluster.startAll()
         guard waitUntil(timeoutMs: 20_000, { cluster.leader() != nil }) else {
