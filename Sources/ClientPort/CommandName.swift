@@ -3,6 +3,8 @@
 public enum CommandName: String, CaseIterable, Sendable {
     // Key-value commands: parsed into a `KVCommand`.
     case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid, snapshot
+    case setnx, getset, getdel, append, strlen, getrange, setrange, flushdb, flushall, type, rename, renamenx
+    case unlink, touch, msetnx, copy
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -14,7 +16,12 @@ public enum CommandName: String, CaseIterable, Sendable {
     /// Redis's arity: n > 0 means exactly n arguments (name included), n < 0 at least -n.
     var arity: Int {
         switch self {
-        case .get, .incr, .decr, .keys, .echo, .select: return 2
+        case .get, .incr, .decr, .keys, .echo, .select, .getdel, .strlen, .type: return 2
+        case .setnx, .getset, .append, .rename, .renamenx: return 3
+        case .getrange, .setrange: return 4
+        case .unlink, .touch: return -2
+        case .msetnx, .copy: return -3
+        case .flushdb, .flushall: return -1
         case .set, .mset: return -3
         case .del, .exists, .mget, .scan, .auth, .watch, .config, .client: return -2
         case .incrby, .decrby: return 3

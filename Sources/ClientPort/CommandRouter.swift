@@ -98,7 +98,9 @@ public struct CommandRouter: Sendable {
         case .member:
             return try member(args)
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
-             .cas, .dbsize, .keys, .scan, .rid, .snapshot:
+             .cas, .dbsize, .keys, .scan, .rid, .snapshot,
+             .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
+             .renamenx, .unlink, .touch, .msetnx, .copy:
             preconditionFailure("key-value commands are parsed above")
         }
     }

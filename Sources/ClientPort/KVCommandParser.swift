@@ -29,6 +29,33 @@ enum KVCommandParser {
         case .keys: return .keys(args[1])
         case .scan: return try parseScan(args)
         case .rid: return try parseRID(args)
+        case .setnx: return .setNX(args[1], args[2])
+        case .getset: return .getSet(args[1], args[2])
+        case .getdel: return .getDel(args[1])
+        case .append: return .append(args[1], args[2])
+        case .strlen: return .strlen(args[1])
+        case .type: return .type(args[1])
+        case .getrange:
+            guard let start = RedisInteger.parse(args[2]), let end = RedisInteger.parse(args[3]) else { throw .notInteger }
+            return .getRange(args[1], start: start, end: end)
+        case .setrange:
+            guard let offset = RedisInteger.parse(args[2]) else { throw .notInteger }
+            guard offset >= 0 else { throw CommandError("ERR offset is out of range") }
+            guard offset <= Int64(Int32.max) else { throw CommandError("ERR string exceeds maximum allowed size (max_value_bytes)") }
+            return .setRange(args[1], offset: Int(offset), args[3])
+        case .flushdb, .flushall:
+            // ASYNC and SYNC are the same here: the flush is one log entry.
+            guard args.count <= 2 else { throw .syntax }
+            if args.count == 2, !asciiEqualsIgnoringCase(args[1], "async"), !asciiEqualsIgnoringCase(args[1], "sync") { throw .syntax }
+            return .flush
+        case .rename: return .rename(args[1], args[2], nx: false)
+        case .renamenx: return .rename(args[1], args[2], nx: true)
+        case .unlink: return .del(Array(args[1...]))
+        case .touch: return .touch(Array(args[1...]))
+        case .msetnx:
+            guard case .mset(let pairs) = try parseMSet(args, name: "msetnx") else { preconditionFailure("parseMSet builds MSET") }
+            return .msetNX(pairs)
+        case .copy: return try parseCopy(args)
         default:
             throw CommandError("ERR '\(name.rawValue)' is not a key-value command")
         }
@@ -62,8 +89,8 @@ enum KVCommandParser {
             || asciiEqualsIgnoringCase(option, "get")
     }
 
-    private static func parseMSet(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
-        guard args.count % 2 == 1 else { throw .wrongArity("mset") }
+    private static func parseMSet(_ args: [[UInt8]], name: String = "mset") throws(CommandError) -> KVCommand {
+        guard args.count % 2 == 1 else { throw .wrongArity(name) }
         var pairs: [(key: [UInt8], value: [UInt8])] = []
         pairs.reserveCapacity(args.count / 2)
         var i = 1
@@ -72,6 +99,25 @@ enum KVCommandParser {
             i += 2
         }
         return .mset(pairs)
+    }
+
+    /// `COPY source destination [DB 0] [REPLACE]`: one database, so DB must be 0.
+    private static func parseCopy(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
+        var replace = false
+        var i = 3
+        while i < args.count {
+            if asciiEqualsIgnoringCase(args[i], "replace") {
+                replace = true
+                i += 1
+            } else if asciiEqualsIgnoringCase(args[i], "db"), i + 1 < args.count {
+                guard let db = RedisInteger.parse(args[i + 1]) else { throw .notInteger }
+                guard db == 0 else { throw CommandError("ERR DB index is out of range") }
+                i += 2
+            } else {
+                throw .syntax
+            }
+        }
+        return .copy(args[1], args[2], replace: replace)
     }
 
     /// `SCAN cursor [MATCH pattern] [COUNT n]`; COUNT defaults to 10 as in Redis.
@@ -128,7 +174,9 @@ extension CommandName {
     var isKeyValue: Bool {
         switch self {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
-             .cas, .dbsize, .keys, .scan, .rid, .snapshot:
+             .cas, .dbsize, .keys, .scan, .rid, .snapshot,
+             .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
+             .renamenx, .unlink, .touch, .msetnx, .copy:
             return true
         default:
             return false

@@ -43,6 +43,7 @@ extension CommandRouter {
         case .bulk(let bytes): return .bulk(bytes)
         case .array(let elements): return .array(elements.map { respValue($0, version: version) })
         case let .error(code, message): return .error("\(code) \(message)")
+        case .simple(let text): return .simpleString(text)
         }
     }
 }
@@ -65,6 +66,19 @@ extension KVCommand {
         case .snapshot: return "snapshot"
         case .keys: return "keys"
         case .scan: return "scan"
+        case .setNX: return "setnx"
+        case .getSet: return "getset"
+        case .getDel: return "getdel"
+        case .append: return "append"
+        case .setRange: return "setrange"
+        case .flush: return "flushdb"
+        case .rename(_, _, let nx): return nx ? "renamenx" : "rename"
+        case .msetNX: return "msetnx"
+        case .copy: return "copy"
+        case .strlen: return "strlen"
+        case .getRange: return "getrange"
+        case .type: return "type"
+        case .touch: return "touch"
         }
     }
 }

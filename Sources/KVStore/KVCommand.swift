@@ -27,6 +27,24 @@ public enum KVCommand: Sendable {
     case multi([KVCommand])
     /// `RID client-id seq command`: runs `command` at most once per (client, seq).
     indirect case rid(clientID: [UInt8], seq: UInt64, KVCommand)
+    /// `SETNX key value`: `:1` set, `:0` the key existed.
+    case setNX([UInt8], [UInt8])
+    /// `GETSET key value`: the old value (bulk or nil); sets the new one.
+    case getSet([UInt8], [UInt8])
+    /// `GETDEL key`: the value (bulk or nil); deletes the key.
+    case getDel([UInt8])
+    /// `APPEND key value`: the new length.
+    case append([UInt8], [UInt8])
+    /// `SETRANGE key offset value`: the new length (zero-padded past the end).
+    case setRange([UInt8], offset: Int, [UInt8])
+    /// `FLUSHDB` / `FLUSHALL`: `+OK`; every key gone (client sessions stay).
+    case flush
+    /// `RENAME src dst` (`+OK`) / `RENAMENX src dst` (`:1`, or `:0` when dst exists).
+    case rename([UInt8], [UInt8], nx: Bool)
+    /// `MSETNX key value...`: `:1` all set, `:0` none (one of the keys existed).
+    case msetNX([(key: [UInt8], value: [UInt8])])
+    /// `COPY src dst [REPLACE]`: `:1` copied, `:0` src missing or dst exists.
+    case copy([UInt8], [UInt8], replace: Bool)
 
     // Reads.
     /// `GET key`: bulk or nil.
@@ -45,17 +63,26 @@ public enum KVCommand: Sendable {
     /// applied slot (`kvctl snapshot save`); answered only by
     /// `query(_:appliedIndex:)`, alone (inside MULTI it is an error).
     case snapshot
+    /// `STRLEN key`: the value's length, 0 when missing.
+    case strlen([UInt8])
+    /// `GETRANGE key start end`: the substring (negative offsets from the end).
+    case getRange([UInt8], start: Int64, end: Int64)
+    /// `TYPE key`: `+string` or `+none`.
+    case type([UInt8])
+    /// `TOUCH key...`: how many of the keys exist.
+    case touch([[UInt8]])
 
     /// True for commands that only read, which may be answered by `query`
     /// at a read index instead of going through the log. A `MULTI` is
     /// read-only when everything inside is.
     public var isReadOnly: Bool {
         switch self {
-        case .set, .del, .mset, .incrBy, .cas, .rid:
+        case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
+             .msetNX, .copy:
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
-        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot:
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch:
             return true
         }
     }
@@ -69,7 +96,7 @@ extension KVCommand: Equatable {
             return k1 == k2 && v1 == v2 && c1 == c2
         case let (.del(a), .del(b)), let (.mget(a), .mget(b)), let (.exists(a), .exists(b)):
             return a == b
-        case let (.mset(a), .mset(b)):
+        case let (.mset(a), .mset(b)), let (.msetNX(a), .msetNX(b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case let (.incrBy(k1, n1), .incrBy(k2, n2)):
             return k1 == k2 && n1 == n2
@@ -79,8 +106,21 @@ extension KVCommand: Equatable {
             return a == b
         case let (.rid(c1, s1, x1), .rid(c2, s2, x2)):
             return c1 == c2 && s1 == s2 && x1 == x2
-        case let (.get(a), .get(b)), let (.keys(a), .keys(b)):
+        case let (.get(a), .get(b)), let (.keys(a), .keys(b)), let (.getDel(a), .getDel(b)), let (.strlen(a), .strlen(b)),
+             let (.type(a), .type(b)):
             return a == b
+        case let (.touch(a), .touch(b)):
+            return a == b
+        case let (.setNX(k1, v1), .setNX(k2, v2)), let (.getSet(k1, v1), .getSet(k2, v2)), let (.append(k1, v1), .append(k2, v2)):
+            return k1 == k2 && v1 == v2
+        case let (.setRange(k1, o1, v1), .setRange(k2, o2, v2)):
+            return k1 == k2 && o1 == o2 && v1 == v2
+        case (.flush, .flush):
+            return true
+        case let (.rename(s1, d1, n1), .rename(s2, d2, n2)), let (.copy(s1, d1, n1), .copy(s2, d2, n2)):
+            return s1 == s2 && d1 == d2 && n1 == n2
+        case let (.getRange(k1, s1, e1), .getRange(k2, s2, e2)):
+            return k1 == k2 && s1 == s2 && e1 == e2
         case (.dbsize, .dbsize), (.snapshot, .snapshot):
             return true
         case let (.scan(c1, m1, n1), .scan(c2, m2, n2)):

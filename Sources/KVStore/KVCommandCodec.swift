@@ -5,7 +5,9 @@ import PaxosCore
 // exactly one encoding, which is what the log stores.
 private enum CommandTag: UInt8 {
     case set = 1, del = 2, mset = 3, incrBy = 4, cas = 5, multi = 6, rid = 7
+    case setNX = 8, getSet = 9, getDel = 10, append = 11, setRange = 12, flush = 13, rename = 14, msetNX = 15, copy = 30
     case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
+    case strlen = 23, getRange = 24, type = 25, touch = 26
 }
 
 extension KVCommand {
@@ -41,11 +43,56 @@ extension KVCommand {
             Self.writeList(keys, into: &w)
         case .mset(let pairs):
             w.u8(CommandTag.mset.rawValue)
-            w.u32(UInt32(pairs.count))
-            for pair in pairs {
-                w.blob(pair.key)
-                w.blob(pair.value)
-            }
+            Self.writePairs(pairs, into: &w)
+        case .msetNX(let pairs):
+            w.u8(CommandTag.msetNX.rawValue)
+            Self.writePairs(pairs, into: &w)
+        case let .setNX(key, value):
+            w.u8(CommandTag.setNX.rawValue)
+            w.blob(key)
+            w.blob(value)
+        case let .getSet(key, value):
+            w.u8(CommandTag.getSet.rawValue)
+            w.blob(key)
+            w.blob(value)
+        case let .append(key, value):
+            w.u8(CommandTag.append.rawValue)
+            w.blob(key)
+            w.blob(value)
+        case .getDel(let key):
+            w.u8(CommandTag.getDel.rawValue)
+            w.blob(key)
+        case let .setRange(key, offset, value):
+            w.u8(CommandTag.setRange.rawValue)
+            w.blob(key)
+            w.u64(UInt64(offset))
+            w.blob(value)
+        case .flush:
+            w.u8(CommandTag.flush.rawValue)
+        case let .rename(source, destination, nx):
+            w.u8(CommandTag.rename.rawValue)
+            w.blob(source)
+            w.blob(destination)
+            w.u8(nx ? 1 : 0)
+        case let .copy(source, destination, replace):
+            w.u8(CommandTag.copy.rawValue)
+            w.blob(source)
+            w.blob(destination)
+            w.u8(replace ? 1 : 0)
+        case .strlen(let key):
+            w.u8(CommandTag.strlen.rawValue)
+            w.blob(key)
+        case let .getRange(key, start, end):
+            w.u8(CommandTag.getRange.rawValue)
+            w.blob(key)
+            w.u64(UInt64(bitPattern: start))
+            w.u64(UInt64(bitPattern: end))
+        case .type(let key):
+            w.u8(CommandTag.type.rawValue)
+            w.blob(key)
+        case .touch(let keys):
+            w.u8(CommandTag.touch.rawValue)
+            Self.writeList(keys, into: &w)
         case let .incrBy(key, delta):
             w.u8(CommandTag.incrBy.rawValue)
             w.blob(key)
@@ -109,11 +156,36 @@ extension KVCommand {
         case .del:
             return .del(try readList(from: &r))
         case .mset:
-            let n = try r.count(minBytesEach: 8)
-            var pairs: [(key: [UInt8], value: [UInt8])] = []
-            pairs.reserveCapacity(n)
-            for _ in 0..<n { pairs.append((try r.blob(), try r.blob())) }
-            return .mset(pairs)
+            return .mset(try readPairs(from: &r))
+        case .msetNX:
+            return .msetNX(try readPairs(from: &r))
+        case .setNX:
+            return .setNX(try r.blob(), try r.blob())
+        case .getSet:
+            return .getSet(try r.blob(), try r.blob())
+        case .append:
+            return .append(try r.blob(), try r.blob())
+        case .getDel:
+            return .getDel(try r.blob())
+        case .setRange:
+            let key = try r.blob()
+            let offset = try r.u64()
+            guard offset <= UInt64(Int32.max) else { throw DecodeError.invalid("SETRANGE offset \(offset) out of range") }
+            return .setRange(key, offset: Int(offset), try r.blob())
+        case .flush:
+            return .flush
+        case .rename:
+            return .rename(try r.blob(), try r.blob(), nx: try readFlag(from: &r))
+        case .copy:
+            return .copy(try r.blob(), try r.blob(), replace: try readFlag(from: &r))
+        case .strlen:
+            return .strlen(try r.blob())
+        case .getRange:
+            return .getRange(try r.blob(), start: Int64(bitPattern: try r.u64()), end: Int64(bitPattern: try r.u64()))
+        case .type:
+            return .type(try r.blob())
+        case .touch:
+            return .touch(try readList(from: &r))
         case .incrBy:
             return .incrBy(try r.blob(), Int64(bitPattern: try r.u64()))
         case .cas:
@@ -151,6 +223,28 @@ extension KVCommand {
             let match = hasMatch == 1 ? try r.blob() : nil
             return .scan(cursor: cursor, match: match, count: Int(rawCount))
         }
+    }
+
+    private static func writePairs(_ pairs: [(key: [UInt8], value: [UInt8])], into w: inout ByteWriter) {
+        w.u32(UInt32(pairs.count))
+        for pair in pairs {
+            w.blob(pair.key)
+            w.blob(pair.value)
+        }
+    }
+
+    private static func readPairs(from r: inout ByteReader) throws -> [(key: [UInt8], value: [UInt8])] {
+        let n = try r.count(minBytesEach: 8)
+        var pairs: [(key: [UInt8], value: [UInt8])] = []
+        pairs.reserveCapacity(n)
+        for _ in 0..<n { pairs.append((try r.blob(), try r.blob())) }
+        return pairs
+    }
+
+    private static func readFlag(from r: inout ByteReader) throws -> Bool {
+        let flag = try r.u8()
+        guard flag <= 1 else { throw DecodeError.invalid("bad flag \(flag)") }
+        return flag == 1
     }
 
     private static func writeList(_ items: [[UInt8]], into w: inout ByteWriter) {

@@ -17,11 +17,20 @@ public struct KVLimits: Sendable, Equatable {
     /// An error reply when `command` breaks a limit, nil when it may run.
     public func validate(_ command: KVCommand) -> KVReply? {
         switch command {
-        case let .set(key, value, _):
+        case let .set(key, value, _), let .setNX(key, value), let .getSet(key, value), let .append(key, value):
             return checkKey(key) ?? checkValue(value)
-        case .del(let keys), .mget(let keys), .exists(let keys):
+        case let .setRange(key, offset, value):
+            if let error = checkKey(key) ?? checkValue(value) { return error }
+            return offset > valueBytesMax - value.count ? .tooLarge : nil
+        case .del(let keys), .mget(let keys), .exists(let keys), .touch(let keys):
             return firstError(keys, checkKey)
-        case .mset(let pairs):
+        case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key):
+            return checkKey(key)
+        case let .rename(source, destination, _), let .copy(source, destination, _):
+            return checkKey(source) ?? checkKey(destination)
+        case .flush:
+            return nil
+        case .mset(let pairs), .msetNX(let pairs):
             for pair in pairs {
                 if let error = checkKey(pair.key) ?? checkValue(pair.value) { return error }
             }

@@ -13,6 +13,8 @@ public enum KVReply: Sendable, Hashable {
     case array([KVReply])
     /// `-CODE message`, e.g. code `ERR` or `SESSIONEXPIRED`.
     case error(code: String, message: String)
+    /// `+text` other than OK (TYPE's `string` / `none`).
+    case simple(String)
 
     /// `-ERR message`.
     public static func err(_ message: String) -> KVReply {
@@ -30,6 +32,8 @@ extension KVReply {
     static let notInteger = KVReply.err("value is not an integer or out of range")
     static let incrOverflow = KVReply.err("increment or decrement would overflow")
     static let syntaxError = KVReply.err("syntax error")
+    static let noSuchKey = KVReply.err("no such key")
+    static let tooLarge = KVReply.err("string exceeds maximum allowed size (max_value_bytes)")
     static let sessionExpired = KVReply.error(
         code: "SESSIONEXPIRED", message: "session expired or unknown; start a new client id")
 }

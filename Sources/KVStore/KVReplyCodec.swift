@@ -4,7 +4,7 @@ import PaxosCore
 // `query` return and what client sessions store, so a retried RID gets the
 // very bytes of its first reply.
 private enum ReplyTag: UInt8 {
-    case ok = 0, null = 1, integer = 2, bulk = 3, array = 4, error = 5
+    case ok = 0, null = 1, integer = 2, bulk = 3, array = 4, error = 5, simple = 6
 }
 
 extension KVReply {
@@ -50,6 +50,9 @@ extension KVReply {
             w.u8(ReplyTag.error.rawValue)
             w.blob(Array(code.utf8))
             w.blob(Array(message.utf8))
+        case .simple(let text):
+            w.u8(ReplyTag.simple.rawValue)
+            w.blob(Array(text.utf8))
         }
     }
 
@@ -76,6 +79,8 @@ extension KVReply {
             let code = String(decoding: try r.blob(), as: UTF8.self)
             let message = String(decoding: try r.blob(), as: UTF8.self)
             return .error(code: code, message: message)
+        case .simple:
+            return .simple(String(decoding: try r.blob(), as: UTF8.self))
         }
     }
 }

@@ -63,7 +63,7 @@ extension KVStateMachine {
         guard version == Self.snapshotVersion || version == Self.snapshotVersionWithoutTombstones else {
             throw DecodeError.invalid("unknown snapshot version \(version)")
         }
-        var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions)
+        var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions, maxValueBytes: maxValueBytes)
         restored.clockMs = try r.u64()
 
         let keyCount = try r.u64()

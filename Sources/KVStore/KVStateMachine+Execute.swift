@@ -25,9 +25,61 @@ extension KVStateMachine {
             return .array(commands.map { executeInMulti($0) })
         case .rid:
             return .err("RID is not allowed here")
-        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot:
+        case let .setNX(key, value):
+            if map.contains(key) { return .integer(0) }
+            map.set(value, for: key)
+            return .integer(1)
+        case let .getSet(key, value):
+            let old = map.value(for: key)
+            map.set(value, for: key)
+            return old.map { .bulk($0) } ?? .nil
+        case .getDel(let key):
+            guard let old = map.value(for: key) else { return .nil }
+            _ = map.remove(key)
+            return .bulk(old)
+        case let .append(key, suffix):
+            let current = map.value(for: key) ?? []
+            guard current.count + suffix.count <= maxValueBytes else { return .tooLarge }
+            map.set(current + suffix, for: key)
+            return .integer(Int64(current.count + suffix.count))
+        case let .setRange(key, offset, patch):
+            return setRange(key, offset, patch)
+        case .flush:
+            map = HashOrderedMap()
+            return .ok
+        case let .rename(source, destination, nx):
+            guard let value = map.value(for: source) else { return .noSuchKey }
+            if nx && map.contains(destination) { return .integer(0) }
+            if source != destination {
+                _ = map.remove(source)
+                map.set(value, for: destination)
+            }
+            return nx ? .integer(1) : .ok
+        case .msetNX(let pairs):
+            if pairs.contains(where: { map.contains($0.key) }) { return .integer(0) }
+            for pair in pairs { map.set(pair.value, for: pair.key) }
+            return .integer(1)
+        case let .copy(source, destination, replace):
+            guard source != destination else { return .err("source and destination objects are the same") }
+            guard let value = map.value(for: source) else { return .integer(0) }
+            if !replace && map.contains(destination) { return .integer(0) }
+            map.set(value, for: destination)
+            return .integer(1)
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch:
             return read(command)
         }
+    }
+
+    /// As Redis: an empty patch on a missing key creates nothing; past the end, zero bytes fill the gap.
+    private mutating func setRange(_ key: [UInt8], _ offset: Int, _ patch: [UInt8]) -> KVReply {
+        let current = map.value(for: key)
+        if patch.isEmpty { return .integer(Int64(current?.count ?? 0)) }
+        guard offset <= maxValueBytes - patch.count else { return .tooLarge }
+        var value = current ?? []
+        if value.count < offset + patch.count { value += [UInt8](repeating: 0, count: offset + patch.count - value.count) }
+        value.replaceSubrange(offset..<(offset + patch.count), with: patch)
+        map.set(value, for: key)
+        return .integer(Int64(value.count))
     }
 
     /// One command inside MULTI/EXEC: as Redis, an error in one is its reply

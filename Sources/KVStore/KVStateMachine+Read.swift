@@ -21,9 +21,31 @@ extension KVStateMachine {
             return .array(commands.map { $0.isMultiAllowed ? read($0) : .err("MULTI calls can not be nested") })
         case .snapshot:
             return .err("SNAPSHOT must be sent on its own, not inside MULTI")
-        case .set, .del, .mset, .incrBy, .cas, .rid:
+        case .strlen(let key):
+            return .integer(Int64(map.value(for: key)?.count ?? 0))
+        case let .getRange(key, start, end):
+            return .bulk(Self.range(of: map.value(for: key) ?? [], start: start, end: end))
+        case .type(let key):
+            return .simple(map.contains(key) ? "string" : "none")
+        case .touch(let keys):
+            return .integer(Int64(keys.reduce(0) { $0 + (map.contains($1) ? 1 : 0) }))
+        case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
+             .msetNX, .copy:
             preconditionFailure("read() given a write")
         }
+    }
+
+    /// GETRANGE's substring, as Redis computes it: negative offsets count
+    /// from the end, both ends are inclusive and clamped to the value.
+    static func range(of value: [UInt8], start: Int64, end: Int64) -> [UInt8] {
+        let length = Int64(value.count)
+        if start < 0 && end < 0 && start > end { return [] }
+        var from = start < 0 ? length + start : start
+        var to = end < 0 ? length + end : end
+        from = max(from, 0)
+        to = min(max(to, 0), length - 1)
+        guard length > 0, from <= to else { return [] }
+        return Array(value[Int(from)...Int(to)])
     }
 
     /// Every key matching `pattern`, in byte order (Redis leaves KEYS unordered; sorted is friendlier and deterministic).

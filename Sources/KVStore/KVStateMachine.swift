@@ -16,9 +16,15 @@ public struct KVStateMachine: StateMachine, Sendable {
     /// this high-water mark so time never runs backwards for a session.
     var clockMs: UInt64 = 0
 
-    /// An empty store; every node of a cluster must use the same session settings.
-    public init(sessionTTLms: UInt64 = 3_600_000, maxSessions: Int = 100_000) {
+    /// Longest value APPEND and SETRANGE may build (their inputs are checked
+    /// before the log; what they build only here).
+    public let maxValueBytes: Int
+
+    /// An empty store; every node of a cluster must use the same session and value settings.
+    public init(sessionTTLms: UInt64 = 3_600_000, maxSessions: Int = 100_000, maxValueBytes: Int = 1 << 20) {
+        precondition(maxValueBytes >= 1, "values need a positive limit")
         sessions = ClientSessions(ttlMs: sessionTTLms, countMax: maxSessions)
+        self.maxValueBytes = maxValueBytes
     }
 
     /// Number of keys.

@@ -21,6 +21,7 @@ struct InteropTool {
     static let installHints = [
         "redis-cli": "apt-get install -y redis-tools",
         "redis-benchmark": "apt-get install -y redis-tools",
+        "redis-server": "apt-get install -y redis-server",
         "strace": "apt-get install -y strace",
         "python3": "apt-get install -y python3",
     ]

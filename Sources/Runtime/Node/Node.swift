@@ -67,7 +67,8 @@ public final class Node {
         self.log = log
         self.options = options
         let tuning = config.tuning
-        let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions)
+        let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions,
+                                     maxValueBytes: tuning.maxValueBytes)
         var opened = try Self.openStorage(me.data, log: log)
         try Self.prepareStorage(&opened, id: id, config: config, options: options, emptyState: machine.snapshot(), log: log)
         dataDirectory = opened.directory

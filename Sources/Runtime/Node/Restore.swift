@@ -26,7 +26,8 @@ public enum Restore {
             throw NodeStartError("--restore: \(error)", exitCode: 2)
         }
         // The state must load here, not only when the node starts.
-        var machine = KVStateMachine(sessionTTLms: config.tuning.sessionTTLSeconds * 1_000, maxSessions: config.tuning.maxSessions)
+        var machine = KVStateMachine(sessionTTLms: config.tuning.sessionTTLSeconds * 1_000, maxSessions: config.tuning.maxSessions,
+                                     maxValueBytes: config.tuning.maxValueBytes)
         do {
             try machine.restore(from: backup.data)
         } catch {

@@ -1,0 +1,70 @@
+import Chaos
+import Client
+import Glibc
+import Testing
+import Wire
+
+extension ClusterSuite {
+    /// The string and keyspace commands answer as Redis does: one script,
+    /// sent to a real `redis-server` and to a 3-node cluster (alternately
+    /// the leader and a follower, which forwards), reply for reply.
+    @Suite("Cluster: string and keyspace commands answer as Redis does")
+    struct RedisParityTests {
+        /// Each line one command; replies compared exactly (errors included).
+        static let script: [[String]] = [
+            ["SETNX", "a", "1"], ["SETNX", "a", "2"], ["GETSET", "a", "2"], ["GETSET", "new", "v"], ["GET", "a"],
+            ["APPEND", "a", "xyz"], ["APPEND", "fresh", "abc"], ["STRLEN", "a"], ["STRLEN", "missing"],
+            ["GETRANGE", "a", "1", "-1"], ["GETRANGE", "a", "-100", "100"], ["GETRANGE", "a", "5", "2"],
+            ["GETRANGE", "a", "-1", "-2"], ["GETRANGE", "missing", "0", "-1"], ["GETRANGE", "a", "x", "1"],
+            ["SETRANGE", "b", "3", "hi"], ["GET", "b"], ["SETRANGE", "b", "0", "HE"], ["GET", "b"],
+            ["SETRANGE", "nokey", "5", ""], ["EXISTS", "nokey"], ["SETRANGE", "b", "-1", "x"], ["SETRANGE", "b", "y", "x"],
+            ["TYPE", "a"], ["TYPE", "nope"],
+            ["RENAME", "a", "c"], ["EXISTS", "a"], ["RENAMENX", "c", "b"], ["RENAMENX", "c", "d0"], ["RENAME", "zz", "q"],
+            ["RENAME", "c", "c"], ["RENAMENX", "d0", "d0"], ["RENAMENX", "zz", "q"],
+            ["COPY", "d0", "d"], ["COPY", "d0", "d"], ["COPY", "d0", "d", "REPLACE"], ["COPY", "d0", "d0"],
+            ["COPY", "missing", "e"], ["COPY", "d0", "e", "DB", "0"], ["COPY", "d0", "f", "BOGUS"],
+            ["MSETNX", "x", "1", "y", "2"], ["MSETNX", "x", "1", "z", "2"], ["EXISTS", "z"], ["MSETNX", "x"],
+            ["TOUCH", "x", "y", "z"], ["UNLINK", "x", "y", "nope"], ["GETDEL", "d"], ["GETDEL", "d"],
+            ["SETNX", "k"], ["GETDEL"], ["STRLEN", "a", "b"],
+            ["MULTI"], ["SETNX", "m", "1"], ["APPEND", "m", "2"], ["GETRANGE", "m", "0", "0"], ["EXEC"],
+            ["DBSIZE"], ["FLUSHDB", "FOO"], ["FLUSHALL", "SYNC"], ["DBSIZE"], ["FLUSHDB", "ASYNC"], ["FLUSHDB"],
+        ]
+
+        @Test("every reply equals redis-server's, on the leader and on a follower")
+        func parity() throws {
+            let redisPath = try InteropTool.locate("redis-server")
+            let cluster = try TestCluster(size: 3)
+            defer { cluster.stopAll() }
+            let port = try freePorts(1)[0]
+            let redis = try DaemonProcess(executable: redisPath,
+                                          arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                                          logPath: cluster.directory + "/redis.log")
+            defer { redis.kill() }
+            try cluster.startAll()
+            let leader = try #require(cluster.waitForLeader(among: [1, 2, 3], timeoutMs: 10_000), "\(cluster.logs())")
+            let follower = [1, 2, 3].first { $0 != leader }!
+            #expect(cluster.wait(timeoutMs: 5_000) { (try? RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: 1)) != nil },
+                    "\(redis.log)")
+            let reference = try RESPClient(host: "127.0.0.1", port: port, timeoutSeconds: 2)
+            let nodes = [try cluster.client(leader), try cluster.client(follower)]
+            var mismatches: [String] = []
+            var turn = 0
+            var inMulti = false
+            for words in Self.script {
+                let args = words.map { Array($0.utf8) }
+                let expected = try reference.call(args)
+                // Alternate nodes per command, but a transaction stays on its connection.
+                if words[0] == "MULTI" { inMulti = true }
+                let got = try nodes[turn % 2].call(args)
+                if got != expected {
+                    mismatches.append("\(words.joined(separator: " ")) on node \(turn % 2 == 0 ? leader : follower): "
+                        + "redis \(expected), paxoskv \(got)")
+                }
+                if words[0] == "EXEC" { inMulti = false }
+                if !inMulti { turn += 1 }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+            cluster.removeFiles()
+        }
+    }
+}
