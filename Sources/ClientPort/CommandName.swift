@@ -4,7 +4,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     // Key-value commands: parsed into a `KVCommand`.
     case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid, snapshot
     case setnx, getset, getdel, append, strlen, getrange, setrange, flushdb, flushall, type, rename, renamenx
-    case unlink, touch, msetnx, copy
+    case unlink, touch, msetnx, copy, randomkey, object
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -19,7 +19,8 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .get, .incr, .decr, .keys, .echo, .select, .getdel, .strlen, .type: return 2
         case .setnx, .getset, .append, .rename, .renamenx: return 3
         case .getrange, .setrange: return 4
-        case .unlink, .touch: return -2
+        case .unlink, .touch, .object: return -2
+        case .randomkey: return 1
         case .msetnx, .copy: return -3
         case .flushdb, .flushall: return -1
         case .set, .mset: return -3

@@ -100,7 +100,7 @@ public struct CommandRouter: Sendable {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
              .cas, .dbsize, .keys, .scan, .rid, .snapshot,
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
-             .renamenx, .unlink, .touch, .msetnx, .copy:
+             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object:
             preconditionFailure("key-value commands are parsed above")
         }
     }

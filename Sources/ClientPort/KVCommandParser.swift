@@ -56,6 +56,11 @@ enum KVCommandParser {
             guard case .mset(let pairs) = try parseMSet(args, name: "msetnx") else { preconditionFailure("parseMSet builds MSET") }
             return .msetNX(pairs)
         case .copy: return try parseCopy(args)
+        case .randomkey: return .randomKey(from: UInt64.random(in: .min ... .max))
+        case .object:
+            guard asciiEqualsIgnoringCase(args[1], "encoding") else { throw .unknownSubcommand(args[1], of: "OBJECT") }
+            guard args.count == 3 else { throw .wrongArity("object|encoding") }
+            return .objectEncoding(args[2])
         default:
             throw CommandError("ERR '\(name.rawValue)' is not a key-value command")
         }
@@ -176,7 +181,7 @@ extension CommandName {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
              .cas, .dbsize, .keys, .scan, .rid, .snapshot,
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
-             .renamenx, .unlink, .touch, .msetnx, .copy:
+             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object:
             return true
         default:
             return false

@@ -79,6 +79,8 @@ extension KVCommand {
         case .getRange: return "getrange"
         case .type: return "type"
         case .touch: return "touch"
+        case .randomKey: return "randomkey"
+        case .objectEncoding: return "object"
         }
     }
 }

@@ -71,6 +71,11 @@ public enum KVCommand: Sendable {
     case type([UInt8])
     /// `TOUCH key...`: how many of the keys exist.
     case touch([[UInt8]])
+    /// `RANDOMKEY`: the first key at or after `from` in the map's hash order
+    /// (the router picks `from` at random), or nil when there are none.
+    case randomKey(from: UInt64)
+    /// `OBJECT ENCODING key`: `int`, `embstr` or `raw`, as Redis would store it; nil when missing.
+    case objectEncoding([UInt8])
 
     /// True for commands that only read, which may be answered by `query`
     /// at a read index instead of going through the log. A `MULTI` is
@@ -82,7 +87,8 @@ public enum KVCommand: Sendable {
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
-        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch:
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch, .randomKey,
+             .objectEncoding:
             return true
         }
     }
@@ -110,6 +116,10 @@ extension KVCommand: Equatable {
              let (.type(a), .type(b)):
             return a == b
         case let (.touch(a), .touch(b)):
+            return a == b
+        case let (.randomKey(a), .randomKey(b)):
+            return a == b
+        case let (.objectEncoding(a), .objectEncoding(b)):
             return a == b
         case let (.setNX(k1, v1), .setNX(k2, v2)), let (.getSet(k1, v1), .getSet(k2, v2)), let (.append(k1, v1), .append(k2, v2)):
             return k1 == k2 && v1 == v2

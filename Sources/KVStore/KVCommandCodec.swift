@@ -7,7 +7,7 @@ private enum CommandTag: UInt8 {
     case set = 1, del = 2, mset = 3, incrBy = 4, cas = 5, multi = 6, rid = 7
     case setNX = 8, getSet = 9, getDel = 10, append = 11, setRange = 12, flush = 13, rename = 14, msetNX = 15, copy = 30
     case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
-    case strlen = 23, getRange = 24, type = 25, touch = 26
+    case strlen = 23, getRange = 24, type = 25, touch = 26, randomKey = 27, objectEncoding = 28
 }
 
 extension KVCommand {
@@ -93,6 +93,12 @@ extension KVCommand {
         case .touch(let keys):
             w.u8(CommandTag.touch.rawValue)
             Self.writeList(keys, into: &w)
+        case .randomKey(let from):
+            w.u8(CommandTag.randomKey.rawValue)
+            w.u64(from)
+        case .objectEncoding(let key):
+            w.u8(CommandTag.objectEncoding.rawValue)
+            w.blob(key)
         case let .incrBy(key, delta):
             w.u8(CommandTag.incrBy.rawValue)
             w.blob(key)
@@ -186,6 +192,10 @@ extension KVCommand {
             return .type(try r.blob())
         case .touch:
             return .touch(try readList(from: &r))
+        case .randomKey:
+            return .randomKey(from: try r.u64())
+        case .objectEncoding:
+            return .objectEncoding(try r.blob())
         case .incrBy:
             return .incrBy(try r.blob(), Int64(bitPattern: try r.u64()))
         case .cas:

@@ -24,8 +24,10 @@ public struct KVLimits: Sendable, Equatable {
             return offset > valueBytesMax - value.count ? .tooLarge : nil
         case .del(let keys), .mget(let keys), .exists(let keys), .touch(let keys):
             return firstError(keys, checkKey)
-        case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key):
+        case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key), .objectEncoding(let key):
             return checkKey(key)
+        case .randomKey:
+            return nil
         case let .rename(source, destination, _), let .copy(source, destination, _):
             return checkKey(source) ?? checkKey(destination)
         case .flush:

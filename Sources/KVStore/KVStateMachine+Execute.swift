@@ -65,7 +65,8 @@ extension KVStateMachine {
             if !replace && map.contains(destination) { return .integer(0) }
             map.set(value, for: destination)
             return .integer(1)
-        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch:
+        case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch, .randomKey,
+             .objectEncoding:
             return read(command)
         }
     }

@@ -29,6 +29,16 @@ extension KVStateMachine {
             return .simple(map.contains(key) ? "string" : "none")
         case .touch(let keys):
             return .integer(Int64(keys.reduce(0) { $0 + (map.contains($1) ? 1 : 0) }))
+        case .randomKey(let from):
+            var found: [UInt8]?
+            _ = map.scan(from: from, count: 1) { found = $0 }
+            if found == nil { _ = map.scan(from: 0, count: 1) { found = $0 } }  // past the last hash: wrap
+            return found.map { .bulk($0) } ?? .nil
+        case .objectEncoding(let key):
+            guard let value = map.value(for: key) else { return .nil }
+            // Redis: an integer of up to 20 bytes is `int`, up to 44 bytes `embstr`.
+            if value.count <= 20, RedisInteger.parse(value) != nil { return .bulk(Array("int".utf8)) }
+            return .bulk(Array((value.count <= 44 ? "embstr" : "raw").utf8))
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
              .msetNX, .copy:
             preconditionFailure("read() given a write")

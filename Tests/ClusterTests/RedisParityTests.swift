@@ -28,6 +28,11 @@ extension ClusterSuite {
             ["SETNX", "k"], ["GETDEL"], ["STRLEN", "a", "b"],
             ["MULTI"], ["SETNX", "m", "1"], ["APPEND", "m", "2"], ["GETRANGE", "m", "0", "0"], ["EXEC"],
             ["DBSIZE"], ["FLUSHDB", "FOO"], ["FLUSHALL", "SYNC"], ["DBSIZE"], ["FLUSHDB", "ASYNC"], ["FLUSHDB"],
+            ["RANDOMKEY"], ["SET", "only", "12345"], ["RANDOMKEY"], ["RANDOMKEY", "x"],
+            ["OBJECT", "ENCODING", "only"], ["SET", "s", "hello"], ["OBJECT", "ENCODING", "s"],
+            ["SET", "long", String(repeating: "a", count: 50)], ["OBJECT", "ENCODING", "long"],
+            ["SET", "edge", String(repeating: "b", count: 44)], ["OBJECT", "ENCODING", "edge"],
+            ["OBJECT", "ENCODING", "nope"], ["OBJECT", "ENCODING"], ["OBJECT", "FOO", "x"],
         ]
 
         @Test("every reply equals redis-server's, on the leader and on a follower")
