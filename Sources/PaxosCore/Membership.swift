@@ -75,6 +75,9 @@ public struct Membership: Hashable, Sendable {
         case .add:
             if members.contains(change.node) { return "ERR node \(change.node) is already a member" }
             if retired.contains(change.node) { return "ERR node \(change.node) was removed before; add it under a new id" }
+            if !change.address.isEmpty, let owner = members.first(where: { addresses[$0] == change.address }) {
+                return "ERR node \(owner) already has that address"
+            }
         case .remove:
             if !members.contains(change.node) { return "ERR node \(change.node) is not a member" }
             if members.count == 1 { return "ERR node \(change.node) is the last member" }

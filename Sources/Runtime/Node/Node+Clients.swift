@@ -93,9 +93,9 @@ extension Node {
             metrics.count(name, .ok)
             reply(routing.membersReply(memberRows()), to: client)
         case .memberChange(let change):
-            if let busy = memberChangeBusy() {
+            if let refusal = memberChangeBusy() ?? addressConflict(change) {
                 metrics.count(name, .error)
-                reply(.error(busy), to: client)
+                reply(.error(refusal), to: client)
                 return
             }
             let id = nextRequestID()

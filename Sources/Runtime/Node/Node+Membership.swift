@@ -102,6 +102,17 @@ extension Node {
         }
     }
 
+    /// Why an added member's addresses are refused, or nil: no two nodes share a peer or client address.
+    func addressConflict(_ change: MemberChange) -> String? {
+        guard change.kind == .add, let added = MemberAddress.decode(change.address) else { return nil }
+        for (id, address) in knownAddresses().sorted(by: { $0.key < $1.key })
+        where id != change.node && replica.membership.members.contains(id) {
+            if address.peer == added.peer { return "ERR peer address \(added.peer) is node \(id)'s" }
+            if address.client == added.client { return "ERR client address \(added.client) is node \(id)'s" }
+        }
+        return nil
+    }
+
     /// Why a MEMBER command must wait (-BUSY), or nil: one change at a time.
     func memberChangeBusy() -> String? {
         if waiting.values.contains(where: { $0.command == nil }) {
