@@ -130,6 +130,7 @@ enum KVCommandParser {
         guard let cursor = RedisInteger.parseUnsigned(args[1]) else { throw CommandError("ERR invalid cursor") }
         var match: [UInt8]?
         var count = 10
+        var onlyOtherType = false
         var i = 2
         while i < args.count {
             guard i + 1 < args.count else { throw .syntax }
@@ -141,12 +142,16 @@ enum KVCommandParser {
                 guard let n = RedisInteger.parse(value) else { throw .notInteger }
                 guard n >= 1 else { throw .syntax }
                 count = Int(n)
+            } else if asciiEqualsIgnoringCase(option, "type") {
+                // Every key is a string: TYPE string filters nothing, any other type everything.
+                onlyOtherType = !asciiEqualsIgnoringCase(value, "string")
             } else {
                 throw .syntax
             }
             i += 2
         }
-        return .scan(cursor: cursor, match: match, count: count)
+        // "[]" is an empty set: it matches no key, and the cursor still walks the keys as Redis's does.
+        return .scan(cursor: cursor, match: onlyOtherType ? Array("[]".utf8) : match, count: count)
     }
 
     /// `RID client-id seq command [args ...]`: the inner write runs at most

@@ -33,6 +33,8 @@ extension ClusterSuite {
             ["SET", "long", String(repeating: "a", count: 50)], ["OBJECT", "ENCODING", "long"],
             ["SET", "edge", String(repeating: "b", count: 44)], ["OBJECT", "ENCODING", "edge"],
             ["OBJECT", "ENCODING", "nope"], ["OBJECT", "ENCODING"], ["OBJECT", "FOO", "x"],
+            ["DEL", "s", "long", "edge"], ["SCAN", "0", "TYPE", "string"], ["SCAN", "0", "TYPE", "hash"],
+            ["SCAN", "0", "TYPE", "STRING", "MATCH", "o*"], ["SCAN", "0", "TYPE"],
         ]
 
         @Test("every reply equals redis-server's, on the leader and on a follower")
