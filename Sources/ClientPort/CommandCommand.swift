@@ -1,10 +1,10 @@
 import Wire
 
-// COMMAND: redis-cli asks for COMMAND DOCS at start for hints, others
-// for COMMAND COUNT. Empty but well-formed answers keep them working.
+// COMMAND, COMMAND COUNT|LIST|INFO|DOCS: describe the commands that exist,
+// in Redis 7's shapes (redis-py and redis-cli's hints read them).
 extension CommandRouter {
     func command(_ args: [[UInt8]]) throws(CommandError) -> RouteDecision {
-        guard args.count >= 2 else { return .reply(.array([])) }
+        guard args.count >= 2 else { return .reply(.array(CommandName.allCases.map(\.info))) }
         let sub = args[1]
         if asciiEqualsIgnoringCase(sub, "count") {
             guard args.count == 2 else { throw .wrongArity("command|count") }
@@ -13,13 +13,92 @@ extension CommandRouter {
         if asciiEqualsIgnoringCase(sub, "list") {
             return .reply(.array(CommandName.allCases.map { .bulk($0.rawValue) }))
         }
-        if asciiEqualsIgnoringCase(sub, "docs") {
-            return .reply(.map([]))
-        }
         if asciiEqualsIgnoringCase(sub, "info") {
-            // One nil per name asked: "no details", which clients accept.
-            return .reply(.array(args.dropFirst(2).map { _ in .null }))
+            // No names: every command; an unknown name: nil in its place.
+            guard args.count > 2 else { return .reply(.array(CommandName.allCases.map(\.info))) }
+            return .reply(.array(args.dropFirst(2).map { CommandName($0)?.info ?? .null }))
+        }
+        if asciiEqualsIgnoringCase(sub, "docs") {
+            let names = args.count > 2 ? args.dropFirst(2).compactMap { CommandName($0) } : CommandName.allCases
+            return .reply(.map(names.map { (.bulk($0.rawValue), $0.docs) }))
         }
         throw .unknownSubcommand(sub, of: "COMMAND")
+    }
+}
+
+extension CommandName {
+    /// COMMAND INFO's entry: name, arity, flags, first key, last key, key
+    /// step, ACL categories, tips, key specs, subcommands.
+    var info: RESPValue {
+        let keys = keyPositions
+        return .array([
+            .bulk(rawValue), .integer(Int64(arity)), .array(flags.map { .simpleString($0) }),
+            .integer(keys.first), .integer(keys.last), .integer(keys.step),
+            .array([.simpleString("@" + group)]), .array([]), .array([]), .array([]),
+        ])
+    }
+
+    /// COMMAND DOCS's entry: its group (Redis's `group` field).
+    var docs: RESPValue {
+        .map([(.bulk("group"), .bulk(group))])
+    }
+
+    /// Where the keys are among the arguments, as Redis counts them (0: none; -1: to the end).
+    var keyPositions: (first: Int64, last: Int64, step: Int64) {
+        switch self {
+        case .get, .set, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .strlen, .getrange,
+             .setrange, .type:
+            return (1, 1, 1)
+        case .del, .exists, .mget, .unlink, .touch, .watch:
+            return (1, -1, 1)
+        case .mset, .msetnx:
+            return (1, -1, 2)
+        case .rename, .renamenx, .copy:
+            return (1, 2, 1)
+        case .object:
+            return (2, 2, 1)
+        default:
+            return (0, 0, 0)
+        }
+    }
+
+    var flags: [String] {
+        switch group {
+        case "string", "generic":
+            return isWriteCommand ? ["write"] : ["readonly"]
+        case "transactions":
+            return ["noscript", "loading", "stale", "fast"]
+        default:
+            return ["loading", "stale", "fast"]
+        }
+    }
+
+    private var isWriteCommand: Bool {
+        switch self {
+        case .set, .del, .mset, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .setrange,
+             .flushdb, .flushall, .rename, .renamenx, .unlink, .msetnx, .copy, .rid:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Redis's command group (PaxosKV's own: `cluster` for MEMBER, MEMBERS, RID, CAS, SNAPSHOT).
+    var group: String {
+        switch self {
+        case .get, .set, .mget, .mset, .incr, .decr, .incrby, .decrby, .setnx, .getset, .getdel, .append, .strlen,
+             .getrange, .setrange, .msetnx:
+            return "string"
+        case .del, .exists, .keys, .scan, .type, .rename, .renamenx, .unlink, .touch, .copy, .randomkey, .object:
+            return "generic"
+        case .multi, .exec, .discard, .watch, .unwatch:
+            return "transactions"
+        case .ping, .echo, .quit, .auth, .hello, .select, .reset, .client, .readonly, .readwrite:
+            return "connection"
+        case .dbsize, .flushdb, .flushall, .info, .config, .command:
+            return "server"
+        case .cas, .rid, .snapshot, .members, .member:
+            return "cluster"
+        }
     }
 }
