@@ -41,6 +41,8 @@ enum KVCommandParser {
         case .setrange:
             guard let offset = RedisInteger.parse(args[2]) else { throw .notInteger }
             guard offset >= 0 else { throw CommandError("ERR offset is out of range") }
+            // An empty value writes nothing wherever it lands: the offset does not matter.
+            if args[3].isEmpty { return .setRange(args[1], offset: 0, args[3]) }
             guard offset <= Int64(Int32.max) else { throw CommandError("ERR string exceeds maximum allowed size (max_value_bytes)") }
             return .setRange(args[1], offset: Int(offset), args[3])
         case .flushdb, .flushall:

@@ -21,7 +21,8 @@ public struct KVLimits: Sendable, Equatable {
             return checkKey(key) ?? checkValue(value)
         case let .setRange(key, offset, value):
             if let error = checkKey(key) ?? checkValue(value) { return error }
-            return offset > valueBytesMax - value.count ? .tooLarge : nil
+            // Nothing to write: as Redis, no size to check (the reply is the length).
+            return !value.isEmpty && offset > valueBytesMax - value.count ? .tooLarge : nil
         case .del(let keys), .mget(let keys), .exists(let keys), .touch(let keys):
             return firstError(keys, checkKey)
         case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key), .objectEncoding(let key):

@@ -69,7 +69,9 @@ struct KeyValueRoutingTests {
         #expect(h.error("SCAN", "0", "COUNT", "0") == "ERR syntax error")
         #expect(h.error("SCAN", "0", "COUNT", "x") == "ERR value is not an integer or out of range")
         #expect(h.error("SCAN", "0", "MATCH") == "ERR syntax error")
-        #expect(h.error("SCAN", "0", "TYPE", "string") == "ERR syntax error")
+        #expect(h.send("SCAN", "0", "TYPE", "string") == .read(.scan(cursor: 0, match: nil, count: 10)))
+        #expect(h.send("SCAN", "0", "TYPE", "hash") == .read(.scan(cursor: 0, match: b("[]"), count: 10)))
+        #expect(h.error("SCAN", "0", "TYPE") == "ERR syntax error")
     }
 
     @Test("wrong arity names the command in lowercase, as Redis")

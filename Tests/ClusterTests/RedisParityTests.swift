@@ -17,7 +17,7 @@ extension ClusterSuite {
             ["GETRANGE", "a", "1", "-1"], ["GETRANGE", "a", "-100", "100"], ["GETRANGE", "a", "5", "2"],
             ["GETRANGE", "a", "-1", "-2"], ["GETRANGE", "missing", "0", "-1"], ["GETRANGE", "a", "x", "1"],
             ["SETRANGE", "b", "3", "hi"], ["GET", "b"], ["SETRANGE", "b", "0", "HE"], ["GET", "b"],
-            ["SETRANGE", "nokey", "5", ""], ["EXISTS", "nokey"], ["SETRANGE", "b", "-1", "x"], ["SETRANGE", "b", "y", "x"],
+            ["SETRANGE", "nokey", "5", ""], ["EXISTS", "nokey"], ["SETRANGE", "b", "9999999999999", ""], ["SETRANGE", "b", "-1", "x"], ["SETRANGE", "b", "y", "x"],
             ["TYPE", "a"], ["TYPE", "nope"],
             ["RENAME", "a", "c"], ["EXISTS", "a"], ["RENAMENX", "c", "b"], ["RENAMENX", "c", "d0"], ["RENAME", "zz", "q"],
             ["RENAME", "c", "c"], ["RENAMENX", "d0", "d0"], ["RENAMENX", "zz", "q"],
