@@ -32,109 +32,50 @@ extension KVCommand {
     }
 
     func encode(into w: inout ByteWriter) {
+        w.u8(tag.rawValue)
         switch self {
         case let .set(key, value, condition):
-            w.u8(CommandTag.set.rawValue)
             w.u8(condition.rawValue)
             w.blob(key)
             w.blob(value)
-        case .del(let keys):
-            w.u8(CommandTag.del.rawValue)
+        case .del(let keys), .mget(let keys), .exists(let keys), .touch(let keys):
             Self.writeList(keys, into: &w)
-        case .mset(let pairs):
-            w.u8(CommandTag.mset.rawValue)
+        case .mset(let pairs), .msetNX(let pairs):
             Self.writePairs(pairs, into: &w)
-        case .msetNX(let pairs):
-            w.u8(CommandTag.msetNX.rawValue)
-            Self.writePairs(pairs, into: &w)
-        case let .setNX(key, value):
-            w.u8(CommandTag.setNX.rawValue)
+        case let .setNX(key, value), let .getSet(key, value), let .append(key, value):
             w.blob(key)
             w.blob(value)
-        case let .getSet(key, value):
-            w.u8(CommandTag.getSet.rawValue)
-            w.blob(key)
-            w.blob(value)
-        case let .append(key, value):
-            w.u8(CommandTag.append.rawValue)
-            w.blob(key)
-            w.blob(value)
-        case .getDel(let key):
-            w.u8(CommandTag.getDel.rawValue)
+        case .get(let key), .getDel(let key), .strlen(let key), .type(let key), .objectEncoding(let key), .keys(let key):
             w.blob(key)
         case let .setRange(key, offset, value):
-            w.u8(CommandTag.setRange.rawValue)
             w.blob(key)
             w.u64(UInt64(offset))
             w.blob(value)
-        case .flush:
-            w.u8(CommandTag.flush.rawValue)
-        case let .rename(source, destination, nx):
-            w.u8(CommandTag.rename.rawValue)
+        case let .rename(source, destination, flag), let .copy(source, destination, flag):
             w.blob(source)
             w.blob(destination)
-            w.u8(nx ? 1 : 0)
-        case let .copy(source, destination, replace):
-            w.u8(CommandTag.copy.rawValue)
-            w.blob(source)
-            w.blob(destination)
-            w.u8(replace ? 1 : 0)
-        case .strlen(let key):
-            w.u8(CommandTag.strlen.rawValue)
-            w.blob(key)
+            w.u8(flag ? 1 : 0)
         case let .getRange(key, start, end):
-            w.u8(CommandTag.getRange.rawValue)
             w.blob(key)
             w.u64(UInt64(bitPattern: start))
             w.u64(UInt64(bitPattern: end))
-        case .type(let key):
-            w.u8(CommandTag.type.rawValue)
-            w.blob(key)
-        case .touch(let keys):
-            w.u8(CommandTag.touch.rawValue)
-            Self.writeList(keys, into: &w)
         case .randomKey(let from):
-            w.u8(CommandTag.randomKey.rawValue)
             w.u64(from)
-        case .objectEncoding(let key):
-            w.u8(CommandTag.objectEncoding.rawValue)
-            w.blob(key)
         case let .incrBy(key, delta):
-            w.u8(CommandTag.incrBy.rawValue)
             w.blob(key)
             w.u64(UInt64(bitPattern: delta))
         case let .cas(key, expected, new):
-            w.u8(CommandTag.cas.rawValue)
             w.blob(key)
             w.blob(expected)
             w.blob(new)
         case .multi(let commands):
-            w.u8(CommandTag.multi.rawValue)
             w.u32(UInt32(commands.count))
             for command in commands { command.encode(into: &w) }
         case let .rid(clientID, seq, command):
-            w.u8(CommandTag.rid.rawValue)
             w.blob(clientID)
             w.u64(seq)
             command.encode(into: &w)
-        case .get(let key):
-            w.u8(CommandTag.get.rawValue)
-            w.blob(key)
-        case .mget(let keys):
-            w.u8(CommandTag.mget.rawValue)
-            Self.writeList(keys, into: &w)
-        case .exists(let keys):
-            w.u8(CommandTag.exists.rawValue)
-            Self.writeList(keys, into: &w)
-        case .dbsize:
-            w.u8(CommandTag.dbsize.rawValue)
-        case .snapshot:
-            w.u8(CommandTag.snapshot.rawValue)
-        case .keys(let pattern):
-            w.u8(CommandTag.keys.rawValue)
-            w.blob(pattern)
         case let .scan(cursor, match, count):
-            w.u8(CommandTag.scan.rawValue)
             w.u64(cursor)
             w.u64(UInt64(clamping: count))
             if let match {
@@ -143,6 +84,43 @@ extension KVCommand {
             } else {
                 w.u8(0)
             }
+        case .flush, .dbsize, .snapshot:
+            break
+        }
+    }
+
+    /// The tag that leads the command's encoding.
+    private var tag: CommandTag {
+        switch self {
+        case .set: .set
+        case .del: .del
+        case .mset: .mset
+        case .incrBy: .incrBy
+        case .cas: .cas
+        case .multi: .multi
+        case .rid: .rid
+        case .setNX: .setNX
+        case .getSet: .getSet
+        case .getDel: .getDel
+        case .append: .append
+        case .setRange: .setRange
+        case .flush: .flush
+        case .rename: .rename
+        case .msetNX: .msetNX
+        case .copy: .copy
+        case .get: .get
+        case .mget: .mget
+        case .exists: .exists
+        case .dbsize: .dbsize
+        case .keys: .keys
+        case .scan: .scan
+        case .snapshot: .snapshot
+        case .strlen: .strlen
+        case .getRange: .getRange
+        case .type: .type
+        case .touch: .touch
+        case .randomKey: .randomKey
+        case .objectEncoding: .objectEncoding
         }
     }
 
@@ -228,9 +206,7 @@ extension KVCommand {
             guard rawCount >= 1, rawCount <= UInt64(Int.max) else {
                 throw DecodeError.invalid("SCAN count \(rawCount) out of range")
             }
-            let hasMatch = try r.u8()
-            guard hasMatch <= 1 else { throw DecodeError.invalid("bad SCAN match flag \(hasMatch)") }
-            let match = hasMatch == 1 ? try r.blob() : nil
+            let match = try readFlag(from: &r) ? try r.blob() : nil
             return .scan(cursor: cursor, match: match, count: Int(rawCount))
         }
     }

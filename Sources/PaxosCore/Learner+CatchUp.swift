@@ -21,14 +21,14 @@ extension Replica {
         precondition(!learner.knowsMembers && applied == 0, "a node that applied slots knows its configuration")
         if let retry = learner.fetchRetry, !retry.hasExpired(at: nowMs) { return }
         guard let source = catchUpSource(beyond: 0) else { return }
-        learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
-        send(.fetch(fromSlot: 0), to: source)
+        fetch(from: source, fromSlot: 0)
     }
 
-    /// Asks `source` for what follows `applied`; no other fetch until this one's retry timeout.
-    mutating func fetch(from source: NodeID) {
+    /// Asks `source` for what follows `applied` (or `fromSlot`); no other
+    /// fetch until this one's retry timeout.
+    mutating func fetch(from source: NodeID, fromSlot: Slot? = nil) {
         learner.fetchRetry = Timeout(CoreLimits.fetchRetryHeartbeats * config.heartbeatMs, startingAt: nowMs)
-        send(.fetch(fromSlot: applied + 1), to: source)
+        send(.fetch(fromSlot: fromSlot ?? applied + 1), to: source)
     }
 
     /// The leader if it is ahead, else the peer reporting the highest applied slot.

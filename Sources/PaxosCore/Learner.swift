@@ -23,9 +23,10 @@ struct Learner {
     /// each repeat would cost the whole state again on both ends.
     /// Invariant: keyed by peers only.
     var snapshotSentMs: [NodeID: UInt64] = [:]
-    /// False until a node that joined without knowing the configuration
-    /// installs a snapshot (see `CoreConfig.knowsMembers`): a slot applied
-    /// under a wrong configuration could decide a member change otherwise.
+    /// False until a node started without knowing the configuration
+    /// installs a snapshot or finds the cluster new (see
+    /// `CoreConfig.knowsMembers`): a slot applied under a wrong
+    /// configuration could decide a member change otherwise.
     var knowsMembers = true
 
     func invariants(_ config: CoreConfig) {

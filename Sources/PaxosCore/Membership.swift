@@ -145,9 +145,12 @@ public struct Membership: Hashable, Sendable {
 public enum CoreSnapshot {
     static let magic: [UInt8] = Array("PXCORE1\u{0}".utf8)
 
-    /// The configuration a snapshot's bytes carry (nil: none, or they do not decode).
+    /// The configuration a snapshot's bytes carry (nil: none, or it does
+    /// not decode). Reads the prefix only, not the state after it.
     public static func membership(in bytes: [UInt8]) -> Membership? {
-        (try? decode(bytes))?.membership
+        guard bytes.starts(with: magic) else { return nil }
+        var r = ByteReader(bytes, offset: magic.count)
+        return try? Membership.decode(from: &r)
     }
 
     public static func encode(_ membership: Membership, _ state: [UInt8]) -> [UInt8] {

@@ -22,8 +22,6 @@ final class PeerNetwork {
     private let listener: Listener
     /// By peer id.
     private var links: [NodeID: PeerLink] = [:]
-    /// Whether we dial lower ids too (we are outside our configuration).
-    private var reverse = false
     private var isStarted = false
     /// Accepted connections whose hello has not arrived yet.
     private var unidentified: [ObjectIdentifier: PeerChannel] = [:]
@@ -59,7 +57,6 @@ final class PeerNetwork {
     /// dialed again; connections we made to it close.
     func setPeers(_ addresses: [NodeID: SocketAddress], reverse: Bool) {
         precondition(addresses[selfID] == nil, "a node is not its own peer")
-        self.reverse = reverse
         for (id, address) in addresses where links[id] == nil {
             links[id] = PeerLink(peerID: id, address: address, isLower: selfID < id)
         }
