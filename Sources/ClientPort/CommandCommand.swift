@@ -47,7 +47,8 @@ extension CommandName {
     var keyPositions: (first: Int64, last: Int64, step: Int64) {
         switch self {
         case .get, .set, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .strlen, .getrange,
-             .setrange, .type:
+             .setrange, .type, .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl,
+             .expiretime, .pexpiretime, .persist:
             return (1, 1, 1)
         case .del, .exists, .mget, .unlink, .touch, .watch:
             return (1, -1, 1)
@@ -76,7 +77,8 @@ extension CommandName {
     private var isWriteCommand: Bool {
         switch self {
         case .set, .del, .mset, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .setrange,
-             .flushdb, .flushall, .rename, .renamenx, .unlink, .msetnx, .copy, .rid:
+             .flushdb, .flushall, .rename, .renamenx, .unlink, .msetnx, .copy, .rid, .setex, .psetex, .getex, .expire,
+             .pexpire, .expireat, .pexpireat, .persist:
             return true
         default:
             return false
@@ -87,9 +89,10 @@ extension CommandName {
     var group: String {
         switch self {
         case .get, .set, .mget, .mset, .incr, .decr, .incrby, .decrby, .setnx, .getset, .getdel, .append, .strlen,
-             .getrange, .setrange, .msetnx:
+             .getrange, .setrange, .msetnx, .setex, .psetex, .getex:
             return "string"
-        case .del, .exists, .keys, .scan, .type, .rename, .renamenx, .unlink, .touch, .copy, .randomkey, .object:
+        case .del, .exists, .keys, .scan, .type, .rename, .renamenx, .unlink, .touch, .copy, .randomkey, .object,
+             .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime, .persist:
             return "generic"
         case .multi, .exec, .discard, .watch, .unwatch:
             return "transactions"

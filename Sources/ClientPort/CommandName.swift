@@ -5,6 +5,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case get, set, del, exists, mget, mset, incr, decr, incrby, decrby, cas, dbsize, keys, scan, rid, snapshot
     case setnx, getset, getdel, append, strlen, getrange, setrange, flushdb, flushall, type, rename, renamenx
     case unlink, touch, msetnx, copy, randomkey, object
+    case setex, psetex, getex, expire, pexpire, expireat, pexpireat, ttl, pttl, expiretime, pexpiretime, persist
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -17,9 +18,12 @@ public enum CommandName: String, CaseIterable, Sendable {
     var arity: Int {
         switch self {
         case .get, .incr, .decr, .keys, .echo, .select, .getdel, .strlen, .type: return 2
+        case .ttl, .pttl, .expiretime, .pexpiretime, .persist: return 2
+        case .setex, .psetex: return 4
+        case .expire, .pexpire, .expireat, .pexpireat: return -3
         case .setnx, .getset, .append, .rename, .renamenx: return 3
         case .getrange, .setrange: return 4
-        case .unlink, .touch, .object: return -2
+        case .unlink, .touch, .object, .getex: return -2
         case .randomkey: return 1
         case .msetnx, .copy: return -3
         case .flushdb, .flushall: return -1

@@ -100,7 +100,9 @@ public struct CommandRouter: Sendable {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
              .cas, .dbsize, .keys, .scan, .rid, .snapshot,
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
-             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object:
+             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object,
+             .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime,
+             .persist:
             preconditionFailure("key-value commands are parsed above")
         }
     }

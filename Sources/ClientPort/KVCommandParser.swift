@@ -8,7 +8,19 @@ enum KVCommandParser {
     static func parse(_ name: CommandName, _ args: [[UInt8]]) throws(CommandError) -> KVCommand {
         switch name {
         case .get: return .get(args[1])
-        case .set: return try parseSet(args)
+        case .set: return try ExpiryParsing.parseSet(args)
+        case .setex: return try ExpiryParsing.parseSetEx(args, inMs: false)
+        case .psetex: return try ExpiryParsing.parseSetEx(args, inMs: true)
+        case .getex: return try ExpiryParsing.parseGetEx(args)
+        case .expire: return try ExpiryParsing.parseExpire(args, .ex, command: "expire")
+        case .pexpire: return try ExpiryParsing.parseExpire(args, .px, command: "pexpire")
+        case .expireat: return try ExpiryParsing.parseExpire(args, .exat, command: "expireat")
+        case .pexpireat: return try ExpiryParsing.parseExpire(args, .pxat, command: "pexpireat")
+        case .ttl: return .ttl(args[1], inMs: false)
+        case .pttl: return .ttl(args[1], inMs: true)
+        case .expiretime: return .expireTime(args[1], inMs: false)
+        case .pexpiretime: return .expireTime(args[1], inMs: true)
+        case .persist: return .persist(args[1])
         case .del: return .del(Array(args[1...]))
         case .exists: return .exists(Array(args[1...]))
         case .mget: return .mget(Array(args[1...]))
@@ -66,34 +78,6 @@ enum KVCommandParser {
         default:
             throw CommandError("ERR '\(name.rawValue)' is not a key-value command")
         }
-    }
-
-    /// `SET key value [NX|XX] [KEEPTTL]`. Keys never expire in PaxosKV, so
-    /// KEEPTTL is a no-op and EX/PX/EXAT/PXAT/GET are refused plainly.
-    private static func parseSet(_ args: [[UInt8]]) throws(CommandError) -> KVCommand {
-        var condition = SetCondition.none
-        for option in args[3...] {
-            if asciiEqualsIgnoringCase(option, "nx") {
-                guard condition != .xx else { throw .syntax }
-                condition = .nx
-            } else if asciiEqualsIgnoringCase(option, "xx") {
-                guard condition != .nx else { throw .syntax }
-                condition = .xx
-            } else if asciiEqualsIgnoringCase(option, "keepttl") {
-                continue
-            } else if isUnsupportedSetOption(option) {
-                throw CommandError("ERR SET option '\(printable(option))' is not supported: PaxosKV has no expiry and no SET GET")
-            } else {
-                throw .syntax
-            }
-        }
-        return .set(args[1], args[2], condition: condition)
-    }
-
-    private static func isUnsupportedSetOption(_ option: [UInt8]) -> Bool {
-        asciiEqualsIgnoringCase(option, "ex") || asciiEqualsIgnoringCase(option, "px")
-            || asciiEqualsIgnoringCase(option, "exat") || asciiEqualsIgnoringCase(option, "pxat")
-            || asciiEqualsIgnoringCase(option, "get")
     }
 
     private static func parseMSet(_ args: [[UInt8]], name: String = "mset") throws(CommandError) -> KVCommand {
@@ -188,7 +172,9 @@ extension CommandName {
         case .get, .set, .del, .exists, .mget, .mset, .incr, .decr, .incrby, .decrby,
              .cas, .dbsize, .keys, .scan, .rid, .snapshot,
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
-             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object:
+             .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object,
+             .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime,
+             .persist:
             return true
         default:
             return false

@@ -81,6 +81,12 @@ extension KVCommand {
         case .touch: return "touch"
         case .randomKey: return "randomkey"
         case .objectEncoding: return "object"
+        case .setWith: return "set"
+        case .getEx: return "getex"
+        case .expire: return "expire"
+        case .persist: return "persist"
+        case .ttl(_, let inMs): return inMs ? "pttl" : "ttl"
+        case .expireTime(_, let inMs): return inMs ? "pexpiretime" : "expiretime"
         }
     }
 }

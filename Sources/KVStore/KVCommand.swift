@@ -45,6 +45,18 @@ public enum KVCommand: Sendable {
     case msetNX([(key: [UInt8], value: [UInt8])])
     /// `COPY src dst [REPLACE]`: `:1` copied, `:0` src missing or dst exists.
     case copy([UInt8], [UInt8], replace: Bool)
+    /// `SET key value` with `GET`, `KEEPTTL` or a deadline (`SETEX`, `PSETEX`
+    /// too): `+OK`/nil as SET, or with GET the old value.
+    case setWith([UInt8], [UInt8], SetOptions)
+    /// `GETEX key [EX|PX|EXAT|PXAT|PERSIST]`: the value (or nil); `.keep` changes nothing, `.clear` is PERSIST.
+    case getEx([UInt8], ExpiryChange)
+    /// `EXPIRE`/`PEXPIRE`/`EXPIREAT`/`PEXPIREAT key t [NX|XX|GT|LT]`: `:1` set, `:0` not.
+    case expire([UInt8], ExpiryChange, ExpireCondition)
+    /// `PERSIST key`: `:1` a deadline was removed, `:0` none.
+    case persist([UInt8])
+    /// `TTL`/`PTTL key`: what is left at this slot's log time. Through the
+    /// log, so it counts down even when nothing else is written.
+    case ttl([UInt8], inMs: Bool)
 
     // Reads.
     /// `GET key`: bulk or nil.
@@ -76,6 +88,8 @@ public enum KVCommand: Sendable {
     case randomKey(from: UInt64)
     /// `OBJECT ENCODING key`: `int`, `embstr` or `raw`, as Redis would store it; nil when missing.
     case objectEncoding([UInt8])
+    /// `EXPIRETIME`/`PEXPIRETIME key`: the absolute deadline, -1 none, -2 missing.
+    case expireTime([UInt8], inMs: Bool)
 
     /// True for commands that only read, which may be answered by `query`
     /// at a read index instead of going through the log. A `MULTI` is
@@ -83,12 +97,12 @@ public enum KVCommand: Sendable {
     public var isReadOnly: Bool {
         switch self {
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl:
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
         case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch, .randomKey,
-             .objectEncoding:
+             .objectEncoding, .expireTime:
             return true
         }
     }
@@ -129,6 +143,16 @@ extension KVCommand: Equatable {
             return true
         case let (.rename(s1, d1, n1), .rename(s2, d2, n2)), let (.copy(s1, d1, n1), .copy(s2, d2, n2)):
             return s1 == s2 && d1 == d2 && n1 == n2
+        case let (.setWith(k1, v1, o1), .setWith(k2, v2, o2)):
+            return k1 == k2 && v1 == v2 && o1 == o2
+        case let (.getEx(k1, e1), .getEx(k2, e2)):
+            return k1 == k2 && e1 == e2
+        case let (.expire(k1, e1, c1), .expire(k2, e2, c2)):
+            return k1 == k2 && e1 == e2 && c1 == c2
+        case let (.persist(a), .persist(b)):
+            return a == b
+        case let (.ttl(k1, m1), .ttl(k2, m2)), let (.expireTime(k1, m1), .expireTime(k2, m2)):
+            return k1 == k2 && m1 == m2
         case let (.getRange(k1, s1, e1), .getRange(k2, s2, e2)):
             return k1 == k2 && s1 == s2 && e1 == e2
         case (.dbsize, .dbsize), (.snapshot, .snapshot):

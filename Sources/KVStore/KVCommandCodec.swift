@@ -8,6 +8,7 @@ private enum CommandTag: UInt8 {
     case setNX = 8, getSet = 9, getDel = 10, append = 11, setRange = 12, flush = 13, rename = 14, msetNX = 15, copy = 30
     case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
     case strlen = 23, getRange = 24, type = 25, touch = 26, randomKey = 27, objectEncoding = 28
+    case setWith = 31, getEx = 32, expire = 33, persist = 34, ttl = 35, expireTime = 36
 }
 
 extension KVCommand {
@@ -45,8 +46,25 @@ extension KVCommand {
         case let .setNX(key, value), let .getSet(key, value), let .append(key, value):
             w.blob(key)
             w.blob(value)
-        case .get(let key), .getDel(let key), .strlen(let key), .type(let key), .objectEncoding(let key), .keys(let key):
+        case .get(let key), .getDel(let key), .strlen(let key), .type(let key), .objectEncoding(let key), .keys(let key),
+             .persist(let key):
             w.blob(key)
+        case let .setWith(key, value, options):
+            w.blob(key)
+            w.blob(value)
+            w.u8(options.condition.rawValue)
+            w.u8(options.returnsOld ? 1 : 0)
+            Self.writeExpiry(options.expiry, into: &w)
+        case let .getEx(key, change):
+            w.blob(key)
+            Self.writeExpiry(change, into: &w)
+        case let .expire(key, change, condition):
+            w.blob(key)
+            Self.writeExpiry(change, into: &w)
+            w.u8(condition.rawValue)
+        case let .ttl(key, inMs), let .expireTime(key, inMs):
+            w.blob(key)
+            w.u8(inMs ? 1 : 0)
         case let .setRange(key, offset, value):
             w.blob(key)
             w.u64(UInt64(offset))
@@ -121,6 +139,12 @@ extension KVCommand {
         case .touch: .touch
         case .randomKey: .randomKey
         case .objectEncoding: .objectEncoding
+        case .setWith: .setWith
+        case .getEx: .getEx
+        case .expire: .expire
+        case .persist: .persist
+        case .ttl: .ttl
+        case .expireTime: .expireTime
         }
     }
 
@@ -174,6 +198,33 @@ extension KVCommand {
             return .randomKey(from: try r.u64())
         case .objectEncoding:
             return .objectEncoding(try r.blob())
+        case .setWith:
+            let key = try r.blob()
+            let value = try r.blob()
+            let rawCondition = try r.u8()
+            guard let condition = SetCondition(rawValue: rawCondition) else {
+                throw DecodeError.invalid("unknown SET condition \(rawCondition)")
+            }
+            let returnsOld = try readFlag(from: &r)
+            return .setWith(key, value, SetOptions(condition: condition, expiry: try readExpiry(from: &r), returnsOld: returnsOld))
+        case .getEx:
+            return .getEx(try r.blob(), try readExpiry(from: &r))
+        case .expire:
+            let key = try r.blob()
+            let change = try readExpiry(from: &r)
+            guard change.deadline(atLogTime: 0) != nil else { throw DecodeError.invalid("EXPIRE without a time") }
+            let rawCondition = try r.u8()
+            let condition = ExpireCondition(rawValue: rawCondition)
+            guard ExpireCondition.all.isSuperset(of: condition) else {
+                throw DecodeError.invalid("unknown EXPIRE condition \(rawCondition)")
+            }
+            return .expire(key, change, condition)
+        case .persist:
+            return .persist(try r.blob())
+        case .ttl:
+            return .ttl(try r.blob(), inMs: try readFlag(from: &r))
+        case .expireTime:
+            return .expireTime(try r.blob(), inMs: try readFlag(from: &r))
         case .incrBy:
             return .incrBy(try r.blob(), Int64(bitPattern: try r.u64()))
         case .cas:
@@ -225,6 +276,30 @@ extension KVCommand {
         pairs.reserveCapacity(n)
         for _ in 0..<n { pairs.append((try r.blob(), try r.blob())) }
         return pairs
+    }
+
+    /// One byte (0 keep, 1 clear, 2 after, 3 at), then the ms for 2 and 3.
+    private static func writeExpiry(_ change: ExpiryChange, into w: inout ByteWriter) {
+        switch change {
+        case .keep: w.u8(0)
+        case .clear: w.u8(1)
+        case .after(let ms):
+            w.u8(2)
+            w.u64(UInt64(bitPattern: ms))
+        case .at(let ms):
+            w.u8(3)
+            w.u64(UInt64(bitPattern: ms))
+        }
+    }
+
+    private static func readExpiry(from r: inout ByteReader) throws -> ExpiryChange {
+        switch try r.u8() {
+        case 0: return .keep
+        case 1: return .clear
+        case 2: return .after(ms: Int64(bitPattern: try r.u64()))
+        case 3: return .at(ms: Int64(bitPattern: try r.u64()))
+        case let kind: throw DecodeError.invalid("unknown expiry kind \(kind)")
+        }
     }
 
     private static func readFlag(from r: inout ByteReader) throws -> Bool {

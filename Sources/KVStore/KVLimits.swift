@@ -17,7 +17,8 @@ public struct KVLimits: Sendable, Equatable {
     /// An error reply when `command` breaks a limit, nil when it may run.
     public func validate(_ command: KVCommand) -> KVReply? {
         switch command {
-        case let .set(key, value, _), let .setNX(key, value), let .getSet(key, value), let .append(key, value):
+        case let .set(key, value, _), let .setNX(key, value), let .getSet(key, value), let .append(key, value),
+             let .setWith(key, value, _):
             return checkKey(key) ?? checkValue(value)
         case let .setRange(key, offset, value):
             if let error = checkKey(key) ?? checkValue(value) { return error }
@@ -25,7 +26,8 @@ public struct KVLimits: Sendable, Equatable {
             return !value.isEmpty && offset > valueBytesMax - value.count ? .tooLarge : nil
         case .del(let keys), .mget(let keys), .exists(let keys), .touch(let keys):
             return firstError(keys, checkKey)
-        case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key), .objectEncoding(let key):
+        case .getDel(let key), .strlen(let key), .getRange(let key, _, _), .type(let key), .objectEncoding(let key),
+             .getEx(let key, _), .expire(let key, _, _), .persist(let key), .ttl(let key, _), .expireTime(let key, _):
             return checkKey(key)
         case .randomKey:
             return nil

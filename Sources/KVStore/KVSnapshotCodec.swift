@@ -6,11 +6,14 @@ import PaxosCore
 //   u32 session count, then per session: blob client id, u64 lastSeq,
 //   u64 lastUsedMs, blob reply, in client-id byte order;
 //   u32 tombstone count, then per forgotten session: u64 KeyHash of the
-//   client id, u64 forgottenAtMs, oldest first (the order they were made).
+//   client id, u64 forgottenAtMs, oldest first (the order they were made);
+//   u64 deadline count, then per key with a deadline: blob key, u64
+//   deadline (log time, ms, after clockMs), in the map's (KeyHash, key) order.
 // Every order is canonical (the tombstones' is the deterministic order of
 // forgetting, never a Dictionary's), so equal states give identical bytes on
 // every node, and restore rejects input that is out of order or has duplicate
-// keys or sessions. Version 1 is version 2 without the tombstone section; it
+// keys or sessions. Version 2 is version 3 without deadlines (it restores
+// with none); version 1 is version 2 without the tombstone section; it
 // still restores, with no tombstones. Caveat for an upgrade: a node restoring
 // a version-1 snapshot lacks the tombstones of sessions dropped before it,
 // which a node that replayed those slots with this code holds, so until
@@ -19,13 +22,15 @@ import PaxosCore
 // index (or with no seq-1 retries in flight) avoids it.
 extension KVStateMachine {
     static let snapshotMagic: [UInt8] = Array("PKVS".utf8)
-    static let snapshotVersion: UInt32 = 2
+    static let snapshotVersion: UInt32 = 3
+    /// The last version without deadlines.
+    static let snapshotVersionWithoutDeadlines: UInt32 = 2
     /// The last version without tombstones.
     static let snapshotVersionWithoutTombstones: UInt32 = 1
 
     /// The whole state (map, sessions, log clock) as deterministic bytes.
     public func snapshot() -> [UInt8] {
-        let size = 36 + 16 * sessions.forgotten.count + 8 * map.count + map.payloadBytes
+        let size = 44 + 16 * sessions.forgotten.count + 8 * map.count + map.payloadBytes + 16 * expires.count
         var w = ByteWriter(capacity: size)
         w.raw(Self.snapshotMagic)
         w.u32(Self.snapshotVersion)
@@ -49,6 +54,14 @@ extension KVStateMachine {
             w.u64(tombstone.idHash)
             w.u64(tombstone.forgottenAtMs)
         }
+        w.u64(UInt64(expires.count))
+        if !expires.isEmpty {
+            map.forEach { entry in
+                guard let ms = expires[entry.key] else { return }
+                w.blob(entry.key)
+                w.u64(ms)
+            }
+        }
         return w.bytes
     }
 
@@ -60,7 +73,7 @@ extension KVStateMachine {
             throw DecodeError.invalid("not a PaxosKV snapshot")
         }
         let version = try r.u32()
-        guard version == Self.snapshotVersion || version == Self.snapshotVersionWithoutTombstones else {
+        guard (Self.snapshotVersionWithoutTombstones...Self.snapshotVersion).contains(version) else {
             throw DecodeError.invalid("unknown snapshot version \(version)")
         }
         var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions, maxValueBytes: maxValueBytes)
@@ -94,7 +107,7 @@ extension KVStateMachine {
             lastID = id
         }
 
-        if version >= Self.snapshotVersion {
+        if version > Self.snapshotVersionWithoutTombstones {
             let tombstoneCount = try r.count(minBytesEach: 16)
             var lastTime: UInt64 = 0
             for _ in 0..<tombstoneCount {
@@ -105,8 +118,36 @@ extension KVStateMachine {
                 lastTime = tombstone.forgottenAtMs
             }
         }
+        if version > Self.snapshotVersionWithoutDeadlines { try restored.restoreDeadlines(from: &r) }
         try r.expectEnd()
         restored.sessions.finishRestore(now: restored.clockMs)
         self = restored
+    }
+}
+
+extension KVStateMachine {
+    /// The deadline section: keys that exist, in map order, each after the clock.
+    fileprivate mutating func restoreDeadlines(from r: inout ByteReader) throws {
+        let count = try r.u64()
+        guard count <= UInt64(map.count), count <= UInt64(r.remaining / 12) else {
+            throw DecodeError.invalid("deadline count \(count) exceeds the keys")
+        }
+        var last: (hash: UInt64, key: [UInt8])?
+        var entries: [DeadlineHeap.Entry] = []
+        entries.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let key = try r.blob()
+            let ms = try r.u64()
+            guard map.contains(key) else { throw DecodeError.invalid("a deadline for a missing key") }
+            guard ms > clockMs else { throw DecodeError.invalid("a key past its deadline at the snapshot's clock") }
+            let place = (hash: KeyHash.of(key), key: key)
+            if let last, !(last.hash < place.hash || (last.hash == place.hash && bytesPrecede(last.key, place.key))) {
+                throw DecodeError.invalid("snapshot deadlines out of order or duplicated")
+            }
+            last = place
+            expires[key] = ms
+            entries.append(DeadlineHeap.Entry(ms: ms, key: key))
+        }
+        deadlines = DeadlineHeap(entries)
     }
 }

@@ -5,13 +5,15 @@ extension KVStateMachine {
     mutating func execute(_ command: KVCommand) -> KVReply {
         switch command {
         case let .set(key, value, condition):
-            return set(key, value, condition)
+            return set(key, value, SetOptions(condition: condition))
+        case let .setWith(key, value, options):
+            return set(key, value, options)
         case .del(let keys):
             var removed: Int64 = 0
-            for key in keys where map.remove(key) { removed += 1 }
+            for key in keys where removeKey(key) { removed += 1 }
             return .integer(removed)
         case .mset(let pairs):
-            for pair in pairs { map.set(pair.value, for: pair.key) }
+            for pair in pairs { put(pair.value, for: pair.key, expiry: .clear) }
             return .ok
         case let .incrBy(key, delta):
             return incrBy(key, delta)
@@ -19,7 +21,7 @@ extension KVStateMachine {
             // A missing key equals no expected value: as `SET` with XX, CAS
             // never creates a key. Use `SET key value NX` for that.
             guard let current = map.value(for: key), current == expected else { return .integer(0) }
-            map.set(new, for: key)
+            put(new, for: key, expiry: .clear)
             return .integer(1)
         case .multi(let commands):
             return .array(commands.map { executeInMulti($0) })
@@ -27,46 +29,62 @@ extension KVStateMachine {
             return .err("RID is not allowed here")
         case let .setNX(key, value):
             if map.contains(key) { return .integer(0) }
-            map.set(value, for: key)
+            put(value, for: key, expiry: .clear)
             return .integer(1)
         case let .getSet(key, value):
             let old = map.value(for: key)
-            map.set(value, for: key)
+            put(value, for: key, expiry: .clear)
             return old.map { .bulk($0) } ?? .nil
         case .getDel(let key):
             guard let old = map.value(for: key) else { return .nil }
-            _ = map.remove(key)
+            removeKey(key)
             return .bulk(old)
+        case let .getEx(key, change):
+            guard let value = map.value(for: key) else { return .nil }
+            switch change {
+            case .keep: break
+            case .clear: clearDeadline(key)
+            case .after, .at: applyDeadline(change, to: key)
+            }
+            return .bulk(value)
+        case let .expire(key, change, condition):
+            return expire(key, change, condition)
+        case .persist(let key):
+            return persist(key)
+        case let .ttl(key, inMs):
+            return timeToLive(key, inMs: inMs)
         case let .append(key, suffix):
             let current = map.value(for: key) ?? []
             guard current.count + suffix.count <= maxValueBytes else { return .tooLarge }
-            map.set(current + suffix, for: key)
+            put(current + suffix, for: key, expiry: .keep)
             return .integer(Int64(current.count + suffix.count))
         case let .setRange(key, offset, patch):
             return setRange(key, offset, patch)
         case .flush:
-            map = HashOrderedMap()
+            removeAllKeys()
             return .ok
         case let .rename(source, destination, nx):
             guard let value = map.value(for: source) else { return .noSuchKey }
             if nx && map.contains(destination) { return .integer(0) }
             if source != destination {
-                _ = map.remove(source)
-                map.set(value, for: destination)
+                // The destination takes the source's deadline (or none), as in Redis.
+                let deadline = self.deadline(of: source)
+                removeKey(source)
+                put(value, for: destination, expiry: deadline.map { .at(ms: Int64(clamping: $0)) } ?? .clear)
             }
             return nx ? .integer(1) : .ok
         case .msetNX(let pairs):
             if pairs.contains(where: { map.contains($0.key) }) { return .integer(0) }
-            for pair in pairs { map.set(pair.value, for: pair.key) }
+            for pair in pairs { put(pair.value, for: pair.key, expiry: .clear) }
             return .integer(1)
         case let .copy(source, destination, replace):
             guard source != destination else { return .err("source and destination objects are the same") }
             guard let value = map.value(for: source) else { return .integer(0) }
             if !replace && map.contains(destination) { return .integer(0) }
-            map.set(value, for: destination)
+            put(value, for: destination, expiry: deadline(of: source).map { .at(ms: Int64(clamping: $0)) } ?? .clear)
             return .integer(1)
         case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch, .randomKey,
-             .objectEncoding:
+             .objectEncoding, .expireTime:
             return read(command)
         }
     }
@@ -79,7 +97,7 @@ extension KVStateMachine {
         var value = current ?? []
         if value.count < offset + patch.count { value += [UInt8](repeating: 0, count: offset + patch.count - value.count) }
         value.replaceSubrange(offset..<(offset + patch.count), with: patch)
-        map.set(value, for: key)
+        put(value, for: key, expiry: .keep)
         return .integer(Int64(value.count))
     }
 
@@ -93,17 +111,18 @@ extension KVStateMachine {
         }
     }
 
-    private mutating func set(_ key: [UInt8], _ value: [UInt8], _ condition: SetCondition) -> KVReply {
-        switch condition {
-        case .none:
-            break
-        case .nx:
-            if map.contains(key) { return .nil }
-        case .xx:
-            if !map.contains(key) { return .nil }
+    /// SET in all its forms; with GET the reply is the old value whether or not the condition held.
+    private mutating func set(_ key: [UInt8], _ value: [UInt8], _ options: SetOptions) -> KVReply {
+        let old = options.returnsOld ? map.value(for: key) : nil
+        let holds: Bool
+        switch options.condition {
+        case .none: holds = true
+        case .nx: holds = options.returnsOld ? old == nil : !map.contains(key)
+        case .xx: holds = options.returnsOld ? old != nil : map.contains(key)
         }
-        map.set(value, for: key)
-        return .ok
+        if holds { put(value, for: key, expiry: options.expiry) }
+        if options.returnsOld { return old.map { .bulk($0) } ?? .nil }
+        return holds ? .ok : .nil
     }
 
     private mutating func incrBy(_ key: [UInt8], _ delta: Int64) -> KVReply {
@@ -114,7 +133,7 @@ extension KVStateMachine {
         }
         let (sum, overflow) = current.addingReportingOverflow(delta)
         guard !overflow else { return .incrOverflow }
-        map.set(RedisInteger.format(sum), for: key)
+        put(RedisInteger.format(sum), for: key, expiry: .keep)
         return .integer(sum)
     }
 }

@@ -39,8 +39,10 @@ extension KVStateMachine {
             // Redis: an integer of up to 20 bytes is `int`, up to 44 bytes `embstr`.
             if value.count <= 20, RedisInteger.parse(value) != nil { return .bulk(Array("int".utf8)) }
             return .bulk(Array((value.count <= 44 ? "embstr" : "raw").utf8))
+        case let .expireTime(key, inMs):
+            return expireTime(key, inMs: inMs)
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl:
             preconditionFailure("read() given a write")
         }
     }

@@ -15,6 +15,11 @@ public struct KVStateMachine: StateMachine, Sendable {
     /// wall clock and may step back at a leader change; session expiry uses
     /// this high-water mark so time never runs backwards for a session.
     var clockMs: UInt64 = 0
+    /// Keys' deadlines (absolute log time, ms), only for keys that have one.
+    /// Looked up, never iterated for anything a client or snapshot sees (rule 5).
+    var expires: [[UInt8]: UInt64] = [:]
+    /// The same deadlines in expiry order (plus stale entries it skips).
+    var deadlines = DeadlineHeap()
 
     /// Longest value APPEND and SETRANGE may build (their inputs are checked
     /// before the log; what they build only here).
@@ -85,9 +90,12 @@ public struct KVStateMachine: StateMachine, Sendable {
         return read(command)
     }
 
-    /// Moves log time forward (never back) and expires idle sessions.
-    private mutating func advanceClock(to logTimeMs: UInt64) {
-        clockMs = max(clockMs, logTimeMs)
+    /// Moves log time forward (never back), expires idle sessions and
+    /// deletes the keys whose deadline it reached.
+    mutating func advanceClock(to logTimeMs: UInt64) {
+        guard logTimeMs > clockMs else { return }
+        clockMs = logTimeMs
         sessions.expire(now: clockMs)
+        expireDue()
     }
 }

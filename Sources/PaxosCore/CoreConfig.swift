@@ -15,6 +15,8 @@ public enum Bug: String, CaseIterable, Sendable {
     case keepReadsOnReprepare = "keep-reads-on-reprepare"
     /// A leader proposes above a member change without promises from a majority of the new configuration.
     case skipCoverage = "skip-coverage"
+    /// Each node applies batches at its own wall-clock time, not the batch's: expiry differs between replicas.
+    case expireByOwnClock = "expire-by-own-clock"
 }
 
 public struct CoreConfig: Sendable {

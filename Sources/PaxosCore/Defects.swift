@@ -25,6 +25,8 @@ struct Defects {
     let keepsReadsOnReprepare: Bool
     /// skip-coverage: a leader proposes above a member change without a majority of the new configuration's promises.
     let skipsCoverage: Bool
+    /// expire-by-own-clock: each node moves its state machine's log time by its own wall clock, not the batch's.
+    let expiresByOwnClock: Bool
 
     /// Set at restore by `reusesBallot`: the ballot the next phase 1 repeats, once.
     private(set) var reusedBallot: Ballot? = nil
@@ -40,6 +42,7 @@ struct Defects {
         countsLearnersFresh = bugs.contains(.freshCountsLearners)
         keepsReadsOnReprepare = bugs.contains(.keepReadsOnReprepare)
         skipsCoverage = bugs.contains(.skipCoverage)
+        expiresByOwnClock = bugs.contains(.expireByOwnClock)
     }
 
     /// The promise a restarted acceptor starts from.
@@ -60,6 +63,9 @@ struct Defects {
 
     /// How many fresh peers make a brand-new cluster: every one, or (the defect) a majority.
     func freshPeersNeeded(_ config: CoreConfig) -> Int { countsLearnersFresh ? config.majority : config.peers.count }
+
+    /// The log time a batch is applied at: its own, or (the defect) this node's clock.
+    func appliedLogTime(_ logTimeMs: UInt64, ownWallMs: UInt64) -> UInt64 { expiresByOwnClock ? ownWallMs : logTimeMs }
 
     mutating func noteLastBallot(_ b: Ballot) {
         if reusesBallot { reusedBallot = b }

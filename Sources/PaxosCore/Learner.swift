@@ -106,6 +106,7 @@ extension Replica {
         var adopted: Membership? = nil
         if case .batch(let timeMs, let requests) = value {
             learner.logTimeMs = max(learner.logTimeMs, timeMs)
+            stateMachine.advance(logTimeMs: defects.appliedLogTime(learner.logTimeMs, ownWallMs: wallMs))
             for request in requests {
                 learner.bytesSinceSnapshot += request.payload.count
                 let reply: [UInt8]

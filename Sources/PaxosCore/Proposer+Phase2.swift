@@ -41,6 +41,8 @@ extension Replica {
         precondition(proposer.proposals[slot] == nil, "two proposals for one slot in one ballot")
         precondition(slot == proposer.nextSlot, "proposals go in slot order, without holes")
         proposer.proposals[slot] = Proposal(value: value, retransmit: Timeout(retransmitMs, startingAt: nowMs))
+        // A re-proposal keeps its time; what follows is stamped no earlier.
+        if let timeMs = value.timeMs { proposer.proposedTimeMs = max(proposer.proposedTimeMs, timeMs) }
         proposer.nextSlot = max(proposer.nextSlot, slot + 1)
         // The fence: nothing above a member change until it is applied.
         if value.memberChange != nil { proposer.fence = slot }
@@ -127,13 +129,38 @@ extension Replica {
                 if isChange { break }
             }
             precondition(!batch.isEmpty, "an empty batch")
-            proposer.proposedTimeMs = max(proposer.proposedTimeMs, wallMs, learner.logTimeMs)
+            proposer.proposedTimeMs = leaderClockMs
             // A leader never proposes into its own commit point (a leader whose
             // commit point others moved has stepped down).
             precondition(proposer.nextSlot > commitIndex, "proposing at or below the commit point")
             propose(slot: proposer.nextSlot, .batch(timeMs: proposer.proposedTimeMs, requests: batch))
         }
         if taken > 0 { proposer.queuedWrites.removeFirst(taken) }
+        proposeClockIfDue()
+    }
+
+    /// The time a new batch carries: the leader's wall clock, but never
+    /// below a time already in the log (a leader whose clock is behind, or
+    /// jumped back, stamps the highest log time it knows until it catches up).
+    var leaderClockMs: UInt64 {
+        max(proposer.proposedTimeMs, wallMs, learner.logTimeMs, stateMachine.logTimeMs)
+    }
+
+    /// Log time moves only with batches, and keys expire only as it moves:
+    /// once the leader's clock passes the state machine's next deadline and
+    /// no batch in flight is stamped that late, it proposes an empty batch
+    /// stamped now, so a key goes within a tick or two of its deadline even
+    /// when nothing else is written.
+    mutating func proposeClockIfDue() {
+        guard proposer.isLeading, proposer.queuedWrites.isEmpty, proposer.proposals.count < config.maxInFlight,
+              proposer.fence == nil, !proposer.extending, proposer.deferred.isEmpty,
+              let deadline = stateMachine.nextDeadlineMs else { return }
+        let stamp = leaderClockMs
+        guard deadline <= stamp,
+              !proposer.proposals.values.contains(where: { ($0.value.timeMs ?? 0) >= deadline }) else { return }
+        precondition(proposer.nextSlot > commitIndex, "proposing at or below the commit point")
+        proposer.proposedTimeMs = stamp
+        propose(slot: proposer.nextSlot, .batch(timeMs: stamp, requests: []))
     }
 
     mutating func stepDown(reason: String) {

@@ -124,6 +124,7 @@ public struct Replica<SM: StateMachine> {
             } else {
                 if reads.heartbeatDue.hasExpired(at: nowMs) { sendHeartbeat() }
                 retransmitAccepts()
+                proposeClockIfDue()
                 if proposer.extending, proposer.coverageRetry.hasExpired(at: nowMs) { checkCoverage() }
             }
         } else if election.statusDue.hasExpired(at: nowMs) {

@@ -36,6 +36,12 @@ public enum Value: Hashable, Sendable {
         if case .batch(_, let requests) = self { return requests }
         return []
     }
+
+    /// A batch's log time; nil for a no-op.
+    public var timeMs: UInt64? {
+        if case .batch(let timeMs, _) = self { return timeMs }
+        return nil
+    }
 }
 
 extension RequestID {

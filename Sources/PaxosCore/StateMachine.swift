@@ -13,8 +13,22 @@ public protocol StateMachine {
     func snapshot() -> [UInt8]
     /// Replaces the whole state with a snapshot's.
     mutating func restore(from snapshot: [UInt8]) throws
+    /// Moves log time to a batch's time, before its commands: once per
+    /// batch, also for one with no commands (which the leader proposes only
+    /// to move log time past `nextDeadlineMs`). Whatever expires by then
+    /// expires here, so every node expires the same things at the same slot.
+    mutating func advance(logTimeMs: UInt64)
+    /// The earliest log time at which `advance` would change the state
+    /// (a key's deadline), or nil when nothing waits for time.
+    var nextDeadlineMs: UInt64? { get }
+    /// The highest log time applied (kept in snapshots), so a leader that
+    /// restarted from one never stamps a batch earlier.
+    var logTimeMs: UInt64 { get }
 }
 
 extension StateMachine {
+    public mutating func advance(logTimeMs: UInt64) {}
+    public var nextDeadlineMs: UInt64? { nil }
+    public var logTimeMs: UInt64 { 0 }
     public func query(_ payload: [UInt8], appliedIndex: Slot) -> [UInt8] { query(payload) }
 }

@@ -113,16 +113,16 @@ struct SnapshotTests {
         #expect(copy.ask(.get(b("n"))) == .bulk(b("6")))
     }
 
-    @Test("a version-1 snapshot (before tombstones) still restores, with none")
-    func versionOneRestores() throws {
+    @Test("a version-1 (before tombstones) or version-2 (before deadlines) snapshot still restores", arguments: [1, 2])
+    func olderVersionsRestore(version: UInt8) throws {
         var kv = KVStateMachine()
         _ = kv.run(.set(b("k"), b("v"), condition: .none), at: 5)
         _ = kv.run(.rid(clientID: b("c"), seq: 1, .dbsize), at: 6)
         let current = kv.snapshot()
-        #expect(Array(current[4..<8]) == [2, 0, 0, 0])
-        #expect(Array(current.suffix(4)) == [0, 0, 0, 0])  // no tombstones
-        var old = Array(current.dropLast(4))
-        old[4] = 1
+        #expect(Array(current[4..<8]) == [3, 0, 0, 0])
+        #expect(Array(current.suffix(12)) == [UInt8](repeating: 0, count: 12))  // no tombstones, no deadlines
+        var old = Array(current.dropLast(version == 1 ? 12 : 8))
+        old[4] = version
         var copy = KVStateMachine()
         try copy.restore(from: old)
         #expect(copy.contents == kv.contents)
@@ -130,24 +130,26 @@ struct SnapshotTests {
         #expect(copy.forgottenSessionCount == 0)
         let upgraded = copy.snapshot() == current
         #expect(upgraded)
-        old[4] = 3
+        old[4] = version + 1  // claims the sections it lacks
         #expect(throws: (any Error).self) { try copy.restore(from: old) }
     }
 
     @Test("restore refuses tombstones out of order, after the clock or over the input")
     func tombstoneInputChecked() throws {
         let good = withTombstones().snapshot()
-        let section = good.count - 3 * 16  // the three 16-byte tombstones after their u32 count
+        let end = good.count - 8  // before the deadline section's (zero) count
+        let section = end - 3 * 16  // the three 16-byte tombstones after their u32 count
         var target = KVStateMachine(sessionTTLms: 1_000, maxSessions: 2)
         try target.restore(from: good)
 
         var swapped = Array(good[..<section])
-        swapped += good[(section + 16)...]  // 1500, 1510, then 600
+        swapped += good[(section + 16)..<end]  // 1500, 1510, then 600
         swapped += good[section..<(section + 16)]
+        swapped += good[end...]
         #expect(throws: (any Error).self) { try target.restore(from: swapped) }
 
         var late = good
-        late[good.count - 1] = 0x7F  // the last tombstone's time far after the clock
+        late[end - 1] = 0x7F  // the last tombstone's time far after the clock
         #expect(throws: (any Error).self) { try target.restore(from: late) }
 
         var huge = good
