@@ -129,9 +129,14 @@ extension Replica {
     /// A promise of our ballot while leading: it extends coverage to a new configuration.
     mutating func onCoveragePromise(from: NodeID, accepted: [SlotEntry]) {
         precondition(role == .leader, "coverage is a leader's")
-        proposer.promisedBy.insert(from)
-        // A late answer to our phase 1 adds nothing a majority did not report.
+        // A late answer to our phase 1 adds nothing the old configuration's
+        // majority did not report, so its entries are not read here; then
+        // it must not count as promised either, or a later configuration's
+        // coverage would count a member whose accepted values it never saw
+        // (5-node seed 1217: slot 22, chosen in the new configuration,
+        // overwritten). Coverage asks such a member again.
         guard proposer.extending else { return }
+        proposer.promisedBy.insert(from)
         // What it accepted above `applied` may have been chosen under a
         // configuration our first quorum did not cover: re-propose the
         // highest-ballot value, as phase 1 does.

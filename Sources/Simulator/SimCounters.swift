@@ -20,6 +20,9 @@ public struct SimCounters: Sendable, Equatable {
     public var slotsChosen = 0
     /// Member changes applied (in the canonical log).
     public var memberChanges = 0
+    public var clockJumps = 0
+    /// Leases (keys with a TTL) expired in the canonical log.
+    public var leasesExpired = 0
 
     public init() {}
 
@@ -30,6 +33,7 @@ public struct SimCounters: Sendable, Equatable {
         snapshotTransfers += o.snapshotTransfers; writesAcked += o.writesAcked
         writesNoQuorum += o.writesNoQuorum; writesTimedOut += o.writesTimedOut
         readsAnswered += o.readsAnswered; slotsChosen += o.slotsChosen; memberChanges += o.memberChanges
+        clockJumps += o.clockJumps; leasesExpired += o.leasesExpired
     }
 
     /// Named counts that must each be non-zero over a multi-seed run.
@@ -38,7 +42,7 @@ public struct SimCounters: Sendable, Equatable {
          ("partitions", partitions), ("one-way cuts", oneWayCuts), ("crashes", crashes), ("restarts", restarts), ("wipes", wipes),
          ("leader changes", leaderChanges), ("compactions", compactions),
          ("snapshot transfers", snapshotTransfers), ("reads answered", readsAnswered),
-         ("writes acknowledged", writesAcked)]
+         ("writes acknowledged", writesAcked), ("clock jumps", clockJumps), ("leases expired", leasesExpired)]
     }
 
     public var summary: String {
@@ -46,7 +50,7 @@ public struct SimCounters: Sendable, Equatable {
             + "partitions=\(partitions) one_way=\(oneWayCuts) crashes=\(crashes) restarts=\(restarts) wipes=\(wipes) leader_changes=\(leaderChanges) "
             + "compactions=\(compactions) snapshot_transfers=\(snapshotTransfers) slots_chosen=\(slotsChosen) "
             + "writes_ok=\(writesAcked) writes_noquorum=\(writesNoQuorum) writes_timeout=\(writesTimedOut) reads=\(readsAnswered) "
-            + "member_changes=\(memberChanges)"
+            + "member_changes=\(memberChanges) clock_jumps=\(clockJumps) leases_expired=\(leasesExpired)"
     }
 }
 

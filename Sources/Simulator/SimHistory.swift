@@ -10,6 +10,8 @@ struct ClientOp {
     var invokedMs: UInt64
     var completedMs: UInt64? = nil
     var outcome: Outcome = .pending
+    /// A read's answer: how many leases had expired in the state it read.
+    var expiredSeen: UInt64? = nil
 }
 
 /// The canonical log every node must agree with, and the checks against it.
@@ -17,7 +19,7 @@ struct ClientOp {
 /// once the run has settled.
 struct SimChecker {
     var canonical: [Value] = []              // canonical[i] holds slot i + 1
-    var stateAt: [SimStateMachine] = [SimStateMachine()]   // stateAt[s]: after slot s
+    var stateAt: [SimStateMachine]           // stateAt[s]: after slot s
     var positionOfWrite: [UInt64: UInt64] = [:]
     var writeAtPosition: [UInt64] = []       // writeAtPosition[p - 1]
     var submittedWrites: Set<UInt64> = []
@@ -32,6 +34,11 @@ struct SimChecker {
 
     var lastSlot: Slot { Slot(canonical.count) }
 
+    init(membership: Membership, leaseEvery: UInt64) {
+        self.membership = membership
+        stateAt = [SimStateMachine(leaseEvery: leaseEvery)]
+    }
+
     /// A node applied `slot` with `value`.
     mutating func applied(node: NodeID, slot: Slot, value: Value, at time: UInt64) throws {
         if slot <= lastSlot {
@@ -44,6 +51,11 @@ struct SimChecker {
             throw Violation(check: .agreement, detail: "node \(node) applied slot \(slot) before anyone applied slot \(lastSlot + 1)", timeMs: time)
         }
         var sm = stateAt.last!
+        // As the learner: the batch's log time first, then its commands.
+        // Stamps need not rise slot by slot: a value accepted under an old
+        // ballot and re-proposed keeps its stamp, and may land above a slot a
+        // later leader stamped (seed 351). Log time is their running maximum.
+        if let timeMs = value.timeMs { sm.advance(logTimeMs: timeMs) }
         for request in value.requests {
             if MemberChange(payload: request.payload) != nil {
                 guard submittedChanges.contains(request.payload) else {
@@ -66,7 +78,7 @@ struct SimChecker {
             guard !noQuorumWrites.contains(id) else {
                 throw Violation(check: .noQuorumApplied, detail: "write \(id) answered -NOQUORUM was applied at slot \(slot)", timeMs: time)
             }
-            _ = sm.apply(request.payload, logTimeMs: 0)
+            _ = sm.apply(request.payload, logTimeMs: sm.clockMs)
             positionOfWrite[id] = sm.count
             writeAtPosition.append(id)
         }
@@ -122,6 +134,28 @@ struct SimChecker {
                     throw Violation(check: .linearizableRead, detail: "read \(op.requestID) saw \(count) writes, more than were ever applied", timeMs: time)
                 }
             }
+        }
+        try checkExpiryNeverUndone(ops, at: time)
+    }
+
+    /// An expired lease (a key past its TTL) never comes back: a read that
+    /// began after another ended saw at least as many leases expired.
+    func checkExpiryNeverUndone(_ ops: [ClientOp], at time: UInt64) throws {
+        let reads = ops.filter { $0.expiredSeen != nil }.sorted { $0.completedMs! < $1.completedMs! }
+        var prefixMax: [(expired: UInt64, op: Int)] = []
+        for (i, read) in reads.enumerated() {
+            let best = prefixMax.last.map { $0.expired >= read.expiredSeen! ? $0 : (read.expiredSeen!, i) } ?? (read.expiredSeen!, i)
+            prefixMax.append(best)
+        }
+        for op in reads {
+            var lo = 0, hi = reads.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if reads[mid].completedMs! < op.invokedMs { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo > 0, prefixMax[lo - 1].expired > op.expiredSeen! else { continue }
+            let earlier = reads[prefixMax[lo - 1].op]
+            throw Violation(check: .linearizableRead, detail: "read \(op.requestID) at node \(op.node) (t=\(op.invokedMs)) saw \(op.expiredSeen!) leases expired, but read \(earlier.requestID) that ended at t=\(earlier.completedMs!) saw \(earlier.expiredSeen!): an expired key came back", timeMs: time)
         }
     }
 }

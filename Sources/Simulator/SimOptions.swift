@@ -41,6 +41,14 @@ public struct SimOptions: Sendable {
     public var members = 0
     /// How often a member change (add a node, remove a member) is submitted; 0: never.
     public var memberChangeEveryMs: UInt64 = 0
+    /// Every write whose id is a multiple of this takes an expiring lease
+    /// (SimStateMachine); 0: none.
+    public var leaseEvery: UInt64 = 0
+    /// How far apart the nodes' wall clocks start, at most.
+    public var clockSkewMs: UInt64 = 50
+    /// How often some node's wall clock jumps (up to `clockJumpMs` either way); 0: never.
+    public var clockJumpEveryMs: UInt64 = 0
+    public var clockJumpMs: UInt64 = 0
 
     public init() {}
 
@@ -79,6 +87,14 @@ public struct SimOptions: Sendable {
         if nodes >= 5, memberRNG.chance(0.5) {
             o.members = 3
             o.memberChangeEveryMs = memberRNG.u64(in: 250...1_000)
+        }
+        // Half the seeds write keys with TTLs under skewed, jumping clocks.
+        var clockRNG = SimRandom(seed: seed ^ 0xC10C_4E1A_5E5D)
+        if clockRNG.chance(0.5) {
+            o.leaseEvery = clockRNG.u64(in: 2...4)
+            o.clockSkewMs = clockRNG.u64(in: 0...3_000)
+            o.clockJumpEveryMs = clockRNG.u64(in: 200...1_000)
+            o.clockJumpMs = clockRNG.u64(in: 100...5_000)
         }
         return o
     }

@@ -47,7 +47,12 @@ extension Simulation {
         switch reply {
         case .result(let bytes):
             op.outcome = .ok(SimStateMachine.decode(bytes))
-            if case .write = op.kind { counters.writesAcked += 1 } else { counters.readsAnswered += 1 }
+            if case .write = op.kind {
+                counters.writesAcked += 1
+            } else {
+                counters.readsAnswered += 1
+                op.expiredSeen = SimStateMachine.decodeExpired(bytes)
+            }
         case .noQuorum:
             op.outcome = .noQuorum
             if case .write(let id) = op.kind {
@@ -104,10 +109,19 @@ extension Simulation {
         guard ops.allSatisfy({ $0.outcome != .pending }) else { return false }
         // Members vote; nodes outside the configuration (not yet added, or removed) learn.
         let members = nodes[leader]!.replica!.membership.members
+        guard expiryCaughtUp(leader) else { return false }
         return ids.allSatisfy {
             let r = nodes[$0]!.replica!
             return r.isVoter == members.contains($0) && r.applied == checker.lastSlot && r.membership.members == members
         }
+    }
+
+    /// No lease is left past its deadline by the leader's clock: with
+    /// nothing else written, the leader's empty batches move log time on.
+    func expiryCaughtUp(_ leader: NodeID) -> Bool {
+        let sm = nodes[leader]!.replica!.stateMachine
+        guard let deadline = sm.nextDeadlineMs else { return true }
+        return deadline > max(now + nodes[leader]!.wallOffsetMs, sm.logTimeMs)
     }
 
     func livenessFailure() -> Violation {
@@ -116,7 +130,8 @@ extension Simulation {
             return "n\(id)=\(r.role.rawValue)/applied \(r.applied)/commit \(r.commitIndex)/voter \(r.isVoter)"
         }.joined(separator: " ")
         let pendingOps = ops.filter { $0.outcome == .pending }.count
-        return Violation(check: .liveness, detail: "cluster did not settle within \(options.settleMs)ms after healing (probe ok: \(probeSucceeded), pending ops: \(pendingOps), canonical slots: \(checker.lastSlot)); \(states)", timeMs: now)
+        let leases = leaderID.map { "leases left \(nodes[$0]!.replica!.stateMachine.leases.count), " } ?? ""
+        return Violation(check: .liveness, detail: "cluster did not settle within \(options.settleMs)ms after healing (\(leases)probe ok: \(probeSucceeded), pending ops: \(pendingOps), canonical slots: \(checker.lastSlot)); \(states)", timeMs: now)
     }
 
     func finalChecks() throws {

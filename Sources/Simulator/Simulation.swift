@@ -17,6 +17,7 @@ public struct Simulation {
         case settle
         case probe
         case memberChange
+        case clockJump
     }
 
     struct Node {
@@ -57,10 +58,13 @@ public struct Simulation {
         rng = SimRandom(seed: options.seed)
         ids = Array(1...options.nodes)
         tracer = SimTracer(enabled: options.trace)
-        checker = SimChecker(membership: Membership(members: options.initialMembers))
+        checker = SimChecker(membership: Membership(members: options.initialMembers), leaseEvery: options.leaseEvery)
+        // Skew from its own stream, so seeds without it replay as before.
+        var skewRNG = SimRandom(seed: options.seed ^ 0x5CE3_C10C)
         for id in ids {
             var node = Node()
             node.wallOffsetMs = 1_700_000_000_000 + rng.u64(in: 0...50)
+            if options.clockSkewMs > 50 { node.wallOffsetMs += skewRNG.u64(in: 0...options.clockSkewMs) }
             nodes[id] = node
         }
     }
@@ -96,6 +100,7 @@ public struct Simulation {
             if options.stormAtMs < options.faultMs { queue.push(.storm(untilMs: options.stormAtMs + options.stormMs), at: options.stormAtMs) }
             queue.push(.settle, at: options.faultMs)
             if options.memberChangeEveryMs > 0 { queue.push(.memberChange, at: options.memberChangeEveryMs) }
+            if options.clockJumpEveryMs > 0 { queue.push(.clockJump, at: options.clockJumpEveryMs) }
             let deadline = options.faultMs + options.settleMs
             while let (time, event) = queue.pop() {
                 precondition(time >= now, "time went backwards")
@@ -186,6 +191,9 @@ public struct Simulation {
             guard !settling else { return }
             try submitMemberChange()
             queue.push(.memberChange, at: now + rng.u64(in: options.memberChangeEveryMs / 2...options.memberChangeEveryMs * 3 / 2))
+        case .clockJump:
+            jumpSomeClock()
+            queue.push(.clockJump, at: now + rng.u64(in: options.clockJumpEveryMs / 2...options.clockJumpEveryMs * 3 / 2))
         case .probe:
             guard !probeSucceeded else { return }
             try submitProbe()
@@ -202,7 +210,7 @@ public struct Simulation {
         // As paxosd without --bootstrap: an empty disk knows no configuration
         // until a snapshot brings one (or the fresh-cluster rule: the file's).
         if recovered.isEmpty { config.knowsMembers = false }
-        node.replica = Replica(config: config, stateMachine: SimStateMachine(), recovered: recovered)
+        node.replica = Replica(config: config, stateMachine: SimStateMachine(leaseEvery: options.leaseEvery), recovered: recovered)
         nodes[id] = node
         queue.push(.tick(id), at: now + rng.u64(in: 0...10))
     }
@@ -233,6 +241,7 @@ public struct Simulation {
         }
         counters.slotsChosen = Int(checker.lastSlot)
         counters.memberChanges = checker.memberChangesApplied
+        counters.leasesExpired = Int(checker.stateAt.last!.expired)
         var stateChanged = !out.applied.isEmpty
         for event in out.events {
             tracer.note("n\(id) \(event)", at: now)
@@ -248,6 +257,18 @@ public struct Simulation {
         if stateChanged {
             try checker.checkState(node: id, slot: replica.applied, state: replica.stateMachine, at: now)
         }
+    }
+
+    /// A node's wall clock steps forward or back (NTP, a VM resumed, an
+    /// operator): only batch stamps and so log time may notice, and log
+    /// time never goes back.
+    mutating func jumpSomeClock() {
+        let id = ids[rng.int(in: 0...(ids.count - 1))]
+        let step = rng.u64(in: 0...options.clockJumpMs)
+        let back = rng.chance(0.5)
+        if back { nodes[id]!.wallOffsetMs -= min(step, nodes[id]!.wallOffsetMs - 1_600_000_000_000) } else { nodes[id]!.wallOffsetMs += step }
+        counters.clockJumps += 1
+        tracer.note("n\(id) clock jumps \(back ? "back" : "forward") \(step) ms", at: now)
     }
 
     mutating func startSync(_ id: NodeID) {

@@ -18,7 +18,7 @@ struct CheckersBiteTests {
     /// skip-coverage needs a leader two member changes behind, which the
     /// liveness guards (a lagging node does not stand) make rare: 3,000
     /// 5-node seeds never met it; scripted scenario F10 shows it loses data.
-    static let foundBySweep: [PaxosCore.Bug] = [.skipPhase1, .ackBeforePersist, .reuseBallot, .staleRead, .compactPromise]
+    static let foundBySweep: [PaxosCore.Bug] = [.skipPhase1, .ackBeforePersist, .reuseBallot, .staleRead, .compactPromise, .expireByOwnClock]
 
     @Test("a deliberate defect is detected within 1,000 seeds", arguments: foundBySweep)
     func detects(bug: PaxosCore.Bug) throws {
