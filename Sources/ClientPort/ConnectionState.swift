@@ -17,6 +17,12 @@ public final class ConnectionState {
     public var multiQueueBytes = 0
     /// A command queued since MULTI was refused: EXEC answers EXECABORT.
     public var multiFailed = false
+    /// WATCHed keys, in the order watched, each with the `changeSeq` the
+    /// node had applied then; EXEC, DISCARD, UNWATCH and RESET forget them.
+    public private(set) var watched: [WatchedKey] = []
+    private var watchedKeys: Set<[UInt8]> = []
+    /// At most this many keys watched per connection.
+    public static let watchedMax = 10_000
     /// CLIENT SETNAME / HELLO SETNAME.
     public var name: [UInt8]?
     /// CLIENT ID and HELLO's `id`; the daemon picks it (unique per connection).
@@ -30,10 +36,27 @@ public final class ConnectionState {
         self.clientID = clientID
     }
 
-    /// Leaves MULTI state (EXEC, DISCARD, RESET).
+    /// Leaves MULTI state and forgets watched keys (EXEC, DISCARD, RESET).
     func endTransaction() {
         multiQueue = nil
         multiQueueBytes = 0
         multiFailed = false
+        unwatch()
+    }
+
+    /// Watches `keys` as of `seq`; a key already watched keeps its first seq,
+    /// as in Redis. False (nothing watched) past `watchedMax`.
+    public func watch(_ keys: [[UInt8]], seq: UInt64) -> Bool {
+        let new = Set(keys).subtracting(watchedKeys)
+        guard watchedKeys.count + new.count <= Self.watchedMax else { return false }
+        for key in keys where watchedKeys.insert(key).inserted {
+            watched.append(WatchedKey(key: key, seq: seq))
+        }
+        return true
+    }
+
+    func unwatch() {
+        watched = []
+        watchedKeys = []
     }
 }

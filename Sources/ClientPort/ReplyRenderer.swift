@@ -14,6 +14,8 @@ extension CommandRouter {
                 // Our own bytes: undecodable means a bug, but the client still gets an answer.
                 return .error("ERR internal error: undecodable reply to \(command.verb)")
             }
+            // An EXEC whose watched keys changed: Redis's null array.
+            if case .watchedMulti = command, decoded == .nil { return .array(nil) }
             return Self.respValue(decoded, version: session.protocolVersion)
         case .noQuorum(let message):
             return .error("NOQUORUM \(message)")
@@ -57,7 +59,7 @@ extension KVCommand {
         case .mset: return "mset"
         case .incrBy: return "incrby"
         case .cas: return "cas"
-        case .multi: return "exec"
+        case .multi, .watchedMulti: return "exec"
         case .rid(_, _, let inner): return inner.verb
         case .get: return "get"
         case .mget: return "mget"

@@ -18,4 +18,7 @@ public enum RouteDecision: Equatable, Sendable {
     case members
     /// MEMBER ADD/REMOVE: through the log, then `CommandRouter.renderMemberChange`.
     case memberChange(MemberChange)
+    /// WATCH: the node records these keys on the session with its state
+    /// machine's `changeSeq` (`ConnectionState.watch`), then answers `+OK`.
+    case watch([[UInt8]])
 }

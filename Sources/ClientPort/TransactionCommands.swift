@@ -20,11 +20,13 @@ extension CommandRouter {
         case .exec:
             return try exec(session)
         case .watch:
-            // Optimistic locking needs per-key versions the log does not keep yet.
             guard session.multiQueue == nil else { throw CommandError("ERR WATCH inside MULTI is not allowed") }
-            throw CommandError("ERR WATCH is not supported")
+            if let refusal = args.dropFirst().lazy.compactMap({ self.limits.validate(.get($0)) }).first {
+                throw CommandError(refusal)
+            }
+            return .watch(Array(args[1...]))
         case .unwatch:
-            // Nothing is ever watched; redis-py sends UNWATCH when it resets a pipeline.
+            session.unwatch()
             return .reply(.simpleString("OK"))
         default:
             preconditionFailure("not a transaction command: \(name)")
@@ -34,8 +36,11 @@ extension CommandRouter {
     private func exec(_ session: ConnectionState) throws(CommandError) -> RouteDecision {
         guard let queued = session.multiQueue else { throw CommandError("ERR EXEC without MULTI") }
         let failed = session.multiFailed
+        let watched = session.watched
         session.endTransaction()
         guard !failed else { throw CommandError("EXECABORT Transaction discarded because of previous errors.") }
+        // Watched keys are checked where the transaction is applied, in the log.
+        if !watched.isEmpty { return .write(.watchedMulti(watched, queued)) }
         guard !queued.isEmpty else { return .reply(.array([])) }
         let command = KVCommand.multi(queued)
         // A MULTI of reads stays linearizable even on a READONLY connection.

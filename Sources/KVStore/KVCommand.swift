@@ -8,6 +8,18 @@ public enum SetCondition: UInt8, Sendable, Equatable {
     case xx = 2
 }
 
+/// A key a connection watched, with the state machine's `changeSeq` it had
+/// applied when it did (at most what any later read on it saw).
+public struct WatchedKey: Sendable, Equatable {
+    public var key: [UInt8]
+    public var seq: UInt64
+
+    public init(key: [UInt8], seq: UInt64) {
+        self.key = key
+        self.seq = seq
+    }
+}
+
 /// Every command the key-value state machine applies (writes, through the
 /// log) or answers (reads). Keys, values and patterns are raw bytes, never
 /// `String`: Redis keys and values are binary-safe.
@@ -54,6 +66,10 @@ public enum KVCommand: Sendable {
     case expire([UInt8], ExpiryChange, ExpireCondition)
     /// `PERSIST key`: `:1` a deadline was removed, `:0` none.
     case persist([UInt8])
+    /// `WATCH` ... `MULTI` ... `EXEC`: runs `commands` as MULTI does only
+    /// if no watched key changed since its `seq` (`changeSeq` when it was
+    /// watched); otherwise nothing runs and the reply is nil.
+    case watchedMulti([WatchedKey], [KVCommand])
     /// `TTL`/`PTTL key`: what is left at this slot's log time. Through the
     /// log, so it counts down even when nothing else is written.
     case ttl([UInt8], inMs: Bool)
@@ -97,7 +113,7 @@ public enum KVCommand: Sendable {
     public var isReadOnly: Bool {
         switch self {
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti:
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
@@ -124,6 +140,8 @@ extension KVCommand: Equatable {
             return k1 == k2 && e1 == e2 && n1 == n2
         case let (.multi(a), .multi(b)):
             return a == b
+        case let (.watchedMulti(w1, a), .watchedMulti(w2, b)):
+            return w1 == w2 && a == b
         case let (.rid(c1, s1, x1), .rid(c2, s2, x2)):
             return c1 == c2 && s1 == s2 && x1 == x2
         case let (.get(a), .get(b)), let (.keys(a), .keys(b)), let (.getDel(a), .getDel(b)), let (.strlen(a), .strlen(b)),

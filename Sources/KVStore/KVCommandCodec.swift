@@ -8,7 +8,7 @@ private enum CommandTag: UInt8 {
     case setNX = 8, getSet = 9, getDel = 10, append = 11, setRange = 12, flush = 13, rename = 14, msetNX = 15, copy = 30
     case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
     case strlen = 23, getRange = 24, type = 25, touch = 26, randomKey = 27, objectEncoding = 28
-    case setWith = 31, getEx = 32, expire = 33, persist = 34, ttl = 35, expireTime = 36
+    case setWith = 31, getEx = 32, expire = 33, persist = 34, ttl = 35, expireTime = 36, watchedMulti = 37
 }
 
 extension KVCommand {
@@ -89,6 +89,14 @@ extension KVCommand {
         case .multi(let commands):
             w.u32(UInt32(commands.count))
             for command in commands { command.encode(into: &w) }
+        case let .watchedMulti(watched, commands):
+            w.u32(UInt32(watched.count))
+            for entry in watched {
+                w.blob(entry.key)
+                w.u64(entry.seq)
+            }
+            w.u32(UInt32(commands.count))
+            for command in commands { command.encode(into: &w) }
         case let .rid(clientID, seq, command):
             w.blob(clientID)
             w.u64(seq)
@@ -145,6 +153,7 @@ extension KVCommand {
         case .persist: .persist
         case .ttl: .ttl
         case .expireTime: .expireTime
+        case .watchedMulti: .watchedMulti
         }
     }
 
@@ -230,11 +239,13 @@ extension KVCommand {
         case .cas:
             return .cas(try r.blob(), try r.blob(), try r.blob())
         case .multi:
-            let n = try r.count(minBytesEach: 1)
-            var commands: [KVCommand] = []
-            commands.reserveCapacity(n)
-            for _ in 0..<n { commands.append(try decode(from: &r, depth: depth + 1)) }
-            return .multi(commands)
+            return .multi(try readCommands(from: &r, depth: depth))
+        case .watchedMulti:
+            let n = try r.count(minBytesEach: 12)
+            var watched: [WatchedKey] = []
+            watched.reserveCapacity(n)
+            for _ in 0..<n { watched.append(WatchedKey(key: try r.blob(), seq: try r.u64())) }
+            return .watchedMulti(watched, try readCommands(from: &r, depth: depth))
         case .rid:
             let clientID = try r.blob()
             let seq = try r.u64()
@@ -260,6 +271,14 @@ extension KVCommand {
             let match = try readFlag(from: &r) ? try r.blob() : nil
             return .scan(cursor: cursor, match: match, count: Int(rawCount))
         }
+    }
+
+    private static func readCommands(from r: inout ByteReader, depth: Int) throws -> [KVCommand] {
+        let n = try r.count(minBytesEach: 1)
+        var commands: [KVCommand] = []
+        commands.reserveCapacity(n)
+        for _ in 0..<n { commands.append(try decode(from: &r, depth: depth + 1)) }
+        return commands
     }
 
     private static func writePairs(_ pairs: [(key: [UInt8], value: [UInt8])], into w: inout ByteWriter) {

@@ -49,6 +49,11 @@ public struct KVLimits: Sendable, Equatable {
                 if let error = validate(inner) { return error }
             }
             return nil
+        case let .watchedMulti(watched, commands):
+            for entry in watched {
+                if let error = checkKey(entry.key) { return error }
+            }
+            return validate(.multi(commands))
         case let .rid(clientID, _, inner):
             return checkKey(clientID, what: "client id") ?? validate(inner)
         case .dbsize, .snapshot:

@@ -8,11 +8,14 @@ import PaxosCore
 //   u32 tombstone count, then per forgotten session: u64 KeyHash of the
 //   client id, u64 forgottenAtMs, oldest first (the order they were made);
 //   u64 deadline count, then per key with a deadline: blob key, u64
-//   deadline (log time, ms, after clockMs), in the map's (KeyHash, key) order.
+//   deadline (log time, ms, after clockMs), in the map's (KeyHash, key) order;
+//   u64 change seq, u64 change horizon, u32 count, then per remembered key
+//   change (for WATCH): blob key, u64 seq, oldest first.
 // Every order is canonical (the tombstones' is the deterministic order of
 // forgetting, never a Dictionary's), so equal states give identical bytes on
 // every node, and restore rejects input that is out of order or has duplicate
-// keys or sessions. Version 2 is version 3 without deadlines (it restores
+// keys or sessions. Version 3 is version 4 without the changes (it restores
+// with none remembered, so an EXEC watching from before fails safe). Version 2 is version 3 without deadlines (it restores
 // with none); version 1 is version 2 without the tombstone section; it
 // still restores, with no tombstones. Caveat for an upgrade: a node restoring
 // a version-1 snapshot lacks the tombstones of sessions dropped before it,
@@ -22,7 +25,9 @@ import PaxosCore
 // index (or with no seq-1 retries in flight) avoids it.
 extension KVStateMachine {
     static let snapshotMagic: [UInt8] = Array("PKVS".utf8)
-    static let snapshotVersion: UInt32 = 3
+    static let snapshotVersion: UInt32 = 4
+    /// The last version without remembered changes.
+    static let snapshotVersionWithoutChanges: UInt32 = 3
     /// The last version without deadlines.
     static let snapshotVersionWithoutDeadlines: UInt32 = 2
     /// The last version without tombstones.
@@ -30,7 +35,7 @@ extension KVStateMachine {
 
     /// The whole state (map, sessions, log clock) as deterministic bytes.
     public func snapshot() -> [UInt8] {
-        let size = 44 + 16 * sessions.forgotten.count + 8 * map.count + map.payloadBytes + 16 * expires.count
+        let size = 64 + 16 * sessions.forgotten.count + 32 * changes.count + 8 * map.count + map.payloadBytes + 16 * expires.count
         var w = ByteWriter(capacity: size)
         w.raw(Self.snapshotMagic)
         w.u32(Self.snapshotVersion)
@@ -61,6 +66,13 @@ extension KVStateMachine {
                 w.blob(entry.key)
                 w.u64(ms)
             }
+        }
+        w.u64(changes.seq)
+        w.u64(changes.horizon)
+        w.u32(UInt32(changes.count))
+        for change in changes.inOrder {
+            w.blob(change.key)
+            w.u64(change.seq)
         }
         return w.bytes
     }
@@ -119,6 +131,18 @@ extension KVStateMachine {
             }
         }
         if version > Self.snapshotVersionWithoutDeadlines { try restored.restoreDeadlines(from: &r) }
+        if version > Self.snapshotVersionWithoutChanges {
+            let seq = try r.u64()
+            let horizon = try r.u64()
+            let n = try r.count(minBytesEach: 12)
+            var list: [RecentChanges.Change] = []
+            list.reserveCapacity(n)
+            for _ in 0..<n {
+                let key = try r.blob()
+                list.append(RecentChanges.Change(seq: try r.u64(), key: key))
+            }
+            restored.changes = try RecentChanges(capacity: changes.capacity, seq: seq, horizon: horizon, changes: list)
+        }
         try r.expectEnd()
         restored.sessions.finishRestore(now: restored.clockMs)
         self = restored

@@ -25,6 +25,9 @@ extension KVStateMachine {
             return .integer(1)
         case .multi(let commands):
             return .array(commands.map { executeInMulti($0) })
+        case let .watchedMulti(watched, commands):
+            if watched.contains(where: { changes.changed($0.key, since: $0.seq) }) { return .nil }
+            return .array(commands.map { executeInMulti($0) })
         case .rid:
             return .err("RID is not allowed here")
         case let .setNX(key, value):
@@ -105,7 +108,7 @@ extension KVStateMachine {
     /// and the others still run (no rollback). Nesting is refused.
     private mutating func executeInMulti(_ command: KVCommand) -> KVReply {
         switch command {
-        case .multi: return .err("MULTI calls can not be nested")
+        case .multi, .watchedMulti: return .err("MULTI calls can not be nested")
         case .rid: return .err("RID is not allowed inside MULTI")
         default: return execute(command)
         }

@@ -25,6 +25,7 @@ extension KVStateMachine {
     /// deadline at or before the log time deletes the key at once, as Redis does.
     mutating func put(_ value: [UInt8], for key: [UInt8], expiry: ExpiryChange) {
         map.set(value, for: key)
+        changes.note(key)
         switch expiry {
         case .keep:
             break
@@ -46,6 +47,7 @@ extension KVStateMachine {
         let ms = UInt64(when)
         guard expires[key] != ms else { return }
         expires[key] = ms
+        changes.note(key)
         deadlines.push(ms, key)
         tidyDeadlines()
     }
@@ -53,6 +55,7 @@ extension KVStateMachine {
     /// The key lives until deleted.
     mutating func clearDeadline(_ key: [UInt8]) {
         guard !expires.isEmpty, expires.removeValue(forKey: key) != nil else { return }
+        changes.note(key)
         tidyDeadlines()
     }
 
@@ -60,12 +63,18 @@ extension KVStateMachine {
     @discardableResult
     mutating func removeKey(_ key: [UInt8]) -> Bool {
         guard map.remove(key) else { return false }
+        changes.note(key)
         clearDeadline(key)
         return true
     }
 
     /// Every key and deadline gone.
     mutating func removeAllKeys() {
+        if map.count <= changes.capacity {
+            map.forEach { changes.note($0.key) }
+        } else {
+            changes.forgetAll()
+        }
         map = HashOrderedMap()
         expires = [:]
         deadlines = DeadlineHeap()
@@ -79,6 +88,7 @@ extension KVStateMachine {
             if expires[top.key] == top.ms {
                 expires[top.key] = nil
                 map.remove(top.key)
+                changes.note(top.key)
             }
             deadlines.dropStale { expires[$0.key] == $0.ms }
         }

@@ -42,7 +42,7 @@ extension KVStateMachine {
         case let .expireTime(key, inMs):
             return expireTime(key, inMs: inMs)
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti:
             preconditionFailure("read() given a write")
         }
     }
@@ -93,7 +93,7 @@ extension KVCommand {
     /// False for what may not appear inside MULTI.
     var isMultiAllowed: Bool {
         switch self {
-        case .multi, .rid: return false
+        case .multi, .rid, .watchedMulti: return false
         default: return true
         }
     }

@@ -20,6 +20,12 @@ public struct KVStateMachine: StateMachine, Sendable {
     var expires: [[UInt8]: UInt64] = [:]
     /// The same deadlines in expiry order (plus stale entries it skips).
     var deadlines = DeadlineHeap()
+    /// The last changes of keys, for WATCH.
+    var changes = RecentChanges()
+
+    /// How many key changes were applied so far: what a WATCH remembers,
+    /// and an EXEC compares against (`KVCommand.watchedMulti`).
+    public var changeSeq: UInt64 { changes.seq }
 
     /// Longest value APPEND and SETRANGE may build (their inputs are checked
     /// before the log; what they build only here).

@@ -62,6 +62,15 @@ extension ClusterSuite {
             ["SET", "e7", "v", "EX", "100"], ["SET", "e7", "w"], ["TTL", "e7"], ["EXPIREAT", "e7", "4102444800"],
             ["EXPIRETIME", "e7"], ["PEXPIREAT", "e7", "1"], ["EXISTS", "e7"],
             ["MULTI"], ["SET", "m1", "v", "EX", "100"], ["TTL", "m1"], ["EXPIRE", "m1", "1000"], ["TTL", "m1"], ["EXEC"],
+            // WATCH (one connection from WATCH to EXEC/DISCARD/UNWATCH): a change, even its own, aborts EXEC.
+            ["WATCH", "wk"], ["SET", "wk", "1"], ["MULTI"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "wk"], ["MULTI"], ["WATCH", "x"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "wk", "nokey"], ["SET", "nokey", "now"], ["MULTI"], ["EXEC"],
+            ["WATCH", "wk"], ["UNWATCH"], ["SET", "wk", "2"], ["MULTI"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "wk"], ["MULTI"], ["SET", "wk", "3"], ["DISCARD"], ["SET", "wk", "4"], ["MULTI"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "wk"], ["EXPIRE", "wk", "100"], ["MULTI"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "wk"], ["SETNX", "wk", "5"], ["MULTI"], ["GET", "wk"], ["EXEC"],
+            ["WATCH", "gone"], ["FLUSHALL"], ["MULTI"], ["EXEC"], ["WATCH"], ["UNWATCH"],
         ]
 
         @Test("every reply equals redis-server's, on the leader and on a follower")
@@ -88,13 +97,13 @@ extension ClusterSuite {
                 let args = words.map { Array($0.utf8) }
                 let expected = try reference.call(args)
                 // Alternate nodes per command, but a transaction stays on its connection.
-                if words[0] == "MULTI" { inMulti = true }
+                if words[0] == "MULTI" || words[0] == "WATCH" { inMulti = true }
                 let got = try nodes[turn % 2].call(args)
                 if got != expected {
                     mismatches.append("\(words.joined(separator: " ")) on node \(turn % 2 == 0 ? leader : follower): "
                         + "redis \(expected), paxoskv \(got)")
                 }
-                if words[0] == "EXEC" { inMulti = false }
+                if ["EXEC", "DISCARD", "UNWATCH"].contains(words[0]) { inMulti = false }
                 if !inMulti { turn += 1 }
             }
             #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")

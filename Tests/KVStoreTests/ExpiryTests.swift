@@ -211,7 +211,7 @@ struct ExpiryTests {
         var target = KVStateMachine()
         try target.restore(from: good)
         // Layout of the tail: u64 count 2, then (u32 len 1, key, u64 ms) twice: 13 bytes each.
-        let first = good.count - 26
+        let first = good.count - kv.changesSectionBytes - 26
         var missing = good
         missing[first + 4] = UInt8(ascii: "z")
         #expect(throws: (any Error).self) { try target.restore(from: missing) }

@@ -16,6 +16,13 @@ extension KVStateMachine {
         try! KVReply(decoding: query(command.encoded()))
     }
 
+    /// Bytes of the snapshot's last section, the remembered key changes.
+    var changesSectionBytes: Int { 20 + changes.inOrder.reduce(0) { $0 + 12 + $1.key.count } }
+
+    /// The same state without its history of key changes (which depends on
+    /// the order things were written, as it should).
+    mutating func forgetChangeHistory() { changes = RecentChanges(capacity: changes.capacity) }
+
     /// Every key and value, as a plain dictionary for comparisons.
     var contents: [[UInt8]: [UInt8]] {
         var all: [[UInt8]: [UInt8]] = [:]

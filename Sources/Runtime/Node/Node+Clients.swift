@@ -92,6 +92,13 @@ extension Node {
         case .members:
             metrics.count(name, .ok)
             reply(routing.membersReply(memberRows()), to: client)
+        case .watch(let keys):
+            // What this node applied is at most what any later read on the
+            // connection sees, so a change after it is never missed (one
+            // before it, on a lagging follower, fails the EXEC: the safe side).
+            let isWatched = client.session.watch(keys, seq: replica.stateMachine.changeSeq)
+            metrics.count(name, isWatched ? .ok : .error)
+            reply(isWatched ? .simpleString("OK") : .error("ERR too many watched keys (at most \(ConnectionState.watchedMax))"), to: client)
         case .memberChange(let change):
             if let refusal = memberChangeBusy() ?? addressConflict(change) {
                 metrics.count(name, .error)
