@@ -39,7 +39,7 @@ struct FinalProbe {
             var answered = 0
             for window in 0...lastWindow {
                 let keys = WorkloadOptions.keys(window: window, registers: options.workload.registersPerWindow)
-                for key in keys.registers + [keys.counter] + keys.pair {
+                for key in keys.registers + [keys.counter] + keys.pair + [keys.volatile] {
                     if case .ok = record(.get(key: key), on: id) { answered += 1 }
                 }
             }

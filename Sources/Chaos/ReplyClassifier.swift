@@ -17,8 +17,10 @@ enum ReplyClassifier {
 
     private static func decode(_ call: Call, _ reply: ReplyValue) -> Reply? {
         switch (call, reply) {
-        case (.get, .bulk(let value)): return .value(value)
-        case (.get, .null): return .value(nil)
+        case (.get, .bulk(let value)), (.getSet, .bulk(let value)), (.getDel, .bulk(let value)): return .value(value)
+        case (.get, .null), (.getSet, .null), (.getDel, .null): return .value(nil)
+        case (.setPX, .simpleString("OK")): return .applied(true)
+        case (.expire, .integer(let n)) where n == 0 || n == 1: return .swapped(n == 1)
         case (.set, .simpleString("OK")): return .applied(true)
         case (.set, .bulk(nil)), (.set, .null): return .applied(false)
         case (.del, .integer(let n)): return .count(Int(n))
@@ -75,6 +77,10 @@ enum ReplyClassifier {
             return by == 1 ? [Array("INCR".utf8), key] : [Array("INCRBY".utf8), key, Array(String(by).utf8)]
         case .mset(let pairs): return [Array("MSET".utf8)] + pairs.flatMap { [$0.key, $0.value] }
         case .mget(let keys): return [Array("MGET".utf8)] + keys
+        case .setPX(let key, let value, let ms): return [Array("SET".utf8), key, value, Array("PX".utf8), Array(String(ms).utf8)]
+        case .expire(let key, let ms): return [Array("PEXPIRE".utf8), key, Array(String(ms).utf8)]
+        case .getSet(let key, let value): return [Array("GETSET".utf8), key, value]
+        case .getDel(let key): return [Array("GETDEL".utf8), key]
         }
     }
 }

@@ -15,8 +15,9 @@ public struct WorkloadOptions: Sendable {
     /// The keys of one window: registers, the INCR counter, and a pair that
     /// MSET/MGET use (apart from the registers, so each register stays a
     /// one-key partition for the checker).
-    public static func keys(window: Int, registers: Int) -> (registers: [[UInt8]], counter: [UInt8], pair: [[UInt8]]) {
+    public static func keys(window: Int, registers: Int)
+        -> (registers: [[UInt8]], counter: [UInt8], pair: [[UInt8]], volatile: [UInt8]) {
         ((0..<registers).map { Array("w\(window).r\($0)".utf8) }, Array("w\(window).n".utf8),
-         [Array("w\(window).p0".utf8), Array("w\(window).p1".utf8)])
+         [Array("w\(window).p0".utf8), Array("w\(window).p1".utf8)], Array("w\(window).t".utf8))
     }
 }

@@ -23,6 +23,10 @@ enum Describe {
         case .incr(let key, let by): return "incr \(bytes(key)) \(by)"
         case .mset(let pairs): return "mset " + pairs.map { "\(bytes($0.key)) \(bytes($0.value))" }.joined(separator: " ")
         case .mget(let keys): return "mget " + keys.map(bytes).joined(separator: " ")
+        case .setPX(let key, let value, let ms): return "set \(bytes(key)) \(bytes(value)) px \(ms)"
+        case .expire(let key, let ms): return "pexpire \(bytes(key)) \(ms)"
+        case .getSet(let key, let value): return "getset \(bytes(key)) \(bytes(value))"
+        case .getDel(let key): return "getdel \(bytes(key))"
         }
     }
 

@@ -45,13 +45,24 @@ enum HistoryCodec {
             let pairs = try stride(from: 0, to: n, by: 2).map { KeyValue(key: try bytes(args[$0]), value: try bytes(args[$0 + 1])) }
             return .mset(pairs: pairs)
         case ("mget", 1...): return .mget(keys: try args.map(bytes))
+        case ("setpx", 3):
+            guard case .int(let ms) = args[2], ms > 0 else { throw fail("setpx ms must be a positive integer") }
+            return .setPX(key: try bytes(args[0]), value: try bytes(args[1]), ms: ms)
+        case ("expire", 2):
+            guard case .int(let ms) = args[1], ms > 0 else { throw fail("expire ms must be a positive integer") }
+            return .expire(key: try bytes(args[0]), ms: ms)
+        case ("getset", 2): return .getSet(key: try bytes(args[0]), value: try bytes(args[1]))
+        case ("getdel", 1): return .getDel(key: try bytes(args[0]))
         default: throw fail("unknown op \(name) with \(args.count) args")
         }
     }
 
     static func reply(to call: Call, _ result: JSONValue) throws -> Reply {
         switch (call, result) {
-        case (.get, _): return .value(try optionalBytes(result))
+        case (.get, _), (.getSet, _), (.getDel, _): return .value(try optionalBytes(result))
+        case (.setPX, .string("OK")), (.setPX, .bool(true)): return .applied(true)
+        case (.expire, .bool(let flag)): return .swapped(flag)
+        case (.expire, .int(let n)) where n == 0 || n == 1: return .swapped(n == 1)
         case (.set, .bool(let flag)): return .applied(flag)
         case (.set, .null): return .applied(false)
         case (.set, .string("OK")): return .applied(true)
@@ -122,6 +133,10 @@ enum HistoryCodec {
         case .incr: "incr"
         case .mset: "mset"
         case .mget: "mget"
+        case .setPX: "setpx"
+        case .expire: "expire"
+        case .getSet: "getset"
+        case .getDel: "getdel"
         }
     }
 
@@ -134,6 +149,10 @@ enum HistoryCodec {
         case .cas(let key, let expected, let new): return [json(key), json(expected), json(new)]
         case .incr(let key, let by): return [json(key), .int(by)]
         case .mset(let pairs): return pairs.flatMap { [json($0.key), json($0.value)] }
+        case .setPX(let key, let value, let ms): return [json(key), json(value), .int(ms)]
+        case .expire(let key, let ms): return [json(key), .int(ms)]
+        case .getSet(let key, let value): return [json(key), json(value)]
+        case .getDel(let key): return [json(key)]
         }
     }
 

@@ -27,11 +27,21 @@ public enum Call: Sendable, Hashable {
     case incr(key: Bytes, by: Int64)
     case mset(pairs: [KeyValue])
     case mget(keys: [Bytes])
+    /// `SET key value PX ms`: the key may vanish any time after (the model has no clock).
+    case setPX(key: Bytes, value: Bytes, ms: Int64)
+    /// `PEXPIRE key ms` (ms > 0): `swapped(true)` when the key existed.
+    case expire(key: Bytes, ms: Int64)
+    /// `GETSET key value`: the old value; the new one has no deadline.
+    case getSet(key: Bytes, value: Bytes)
+    /// `GETDEL key`: the old value; the key is gone.
+    case getDel(key: Bytes)
 
     /// Every key the command reads or writes, in argument order.
     public var keys: [Bytes] {
         switch self {
-        case .get(let key), .set(let key, _, _), .cas(let key, _, _), .incr(let key, _): return [key]
+        case .get(let key), .set(let key, _, _), .cas(let key, _, _), .incr(let key, _), .setPX(let key, _, _),
+             .expire(let key, _), .getSet(let key, _), .getDel(let key):
+            return [key]
         case .del(let keys), .mget(let keys): return keys
         case .mset(let pairs): return pairs.map(\.key)
         }
@@ -60,7 +70,7 @@ public enum Reply: Sendable, Hashable {
     public func answers(_ call: Call) -> Bool {
         switch (call, self) {
         case (.get, .value), (.set, .applied), (.del, .count), (.cas, .swapped),
-            (.incr, .integer), (.mset, .ok):
+            (.incr, .integer), (.mset, .ok), (.setPX, .applied(true)), (.expire, .swapped), (.getSet, .value), (.getDel, .value):
             return true
         case (.mget(let keys), .values(let values)): return keys.count == values.count
         default: return false

@@ -34,6 +34,8 @@ enum Search {
         var state: KVState
         var candidates: [Int]
         var next = 0
+        /// Which of the current candidate's successor states to try next.
+        var variant = 0
     }
 
     /// `ops` must be sorted by invoke time.
@@ -58,7 +60,7 @@ enum Search {
             return result
         }
 
-        let initial = KVState(repeating: nil, count: keyCount)
+        let initial = KVState(repeating: .absent, count: keyCount)
         var stack = [Frame(state: initial, candidates: candidates())]
         if let deadline = limits.deadline, ContinuousClock.now >= deadline { return .exhausted("ran out of time") }
         var steps = 0
@@ -73,8 +75,17 @@ enum Search {
                 continue
             }
             let opIndex = top.candidates[top.next]
-            stack[stack.count - 1].next += 1
-            guard let state = KVModel.step(top.state, ops[opIndex].model) else { continue }
+            // An op may leave one of several states (a key with a deadline may
+            // or may not have expired before it): each is its own branch.
+            let successors = KVModel.successors(top.state, ops[opIndex].model)
+            if top.variant + 1 < successors.count {
+                stack[stack.count - 1].variant += 1
+            } else {
+                stack[stack.count - 1].next += 1
+                stack[stack.count - 1].variant = 0
+            }
+            guard top.variant < successors.count else { continue }
+            let state = successors[top.variant]
             linearized.insert(opIndex)
             guard visited.insert(MemoKey(linearized: linearized, state: state)).inserted else {
                 linearized.remove(opIndex)

@@ -25,3 +25,7 @@ func swapped(_ flag: Bool) -> Outcome { .ok(.swapped(flag)) }
 func integer(_ value: Int64) -> Outcome { .ok(.integer(value)) }
 func count(_ value: Int) -> Outcome { .ok(.count(value)) }
 func values(_ vals: String?...) -> Outcome { .ok(.values(vals.map { $0.map(b) })) }
+func setPX(_ key: String, _ value: String, _ ms: Int64 = 100) -> Call { .setPX(key: b(key), value: b(value), ms: ms) }
+func expire(_ key: String, _ ms: Int64 = 100) -> Call { .expire(key: b(key), ms: ms) }
+func getSet(_ key: String, _ value: String) -> Call { .getSet(key: b(key), value: b(value)) }
+func getDel(_ key: String) -> Call { .getDel(key: b(key)) }

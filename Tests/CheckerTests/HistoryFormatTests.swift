@@ -15,6 +15,10 @@ import Testing
             op(1, 14, 15, del("a", "b"), count(2)),
             op(1, 16, 17, get("k"), read(nil)),
             op(1, 18, 19, cas("k", "v", "x"), swapped(false)),
+            op(1, 20, 21, setPX("t", "v", 250), applied),
+            op(1, 22, 23, expire("t", 40), swapped(true)),
+            op(1, 24, 25, getSet("t", "w"), read("v")),
+            op(1, 26, 27, getDel("t"), read("w")),
         ]
         let text = HistoryFormat.encode(history)
         #expect(try HistoryFormat.parse(text) == history)
