@@ -87,8 +87,11 @@ struct WorkloadClient {
     /// nothing and is not recorded; one with no answer is an unknown CAS.
     private mutating func watchTransaction(_ key: [UInt8], on client: RESPClient) {
         guard (try? client.call([Array("WATCH".utf8), key])) == .simpleString("OK") else { return dropConnection(client) }
-        guard case .ok(.value(let seen?)) = perform(.get(key: key), on: client), connection != nil else {
-            _ = try? client.call([Array("UNWATCH".utf8)])
+        let read = perform(.get(key: key), on: client)
+        guard connection != nil else { return }  // the GET got no reply: the connection is closed
+        guard case .ok(.value(let seen?)) = read else {
+            // Unanswered, its reply could arrive as the next op's: start afresh.
+            if (try? client.call([Array("UNWATCH".utf8)])) != .simpleString("OK") { dropConnection(client) }
             return
         }
         let new = uniqueValue()

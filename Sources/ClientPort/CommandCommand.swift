@@ -48,7 +48,7 @@ extension CommandName {
         switch self {
         case .get, .set, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .strlen, .getrange,
              .setrange, .type, .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl,
-             .expiretime, .pexpiretime, .persist:
+             .expiretime, .pexpiretime, .persist, .incrbyfloat:
             return (1, 1, 1)
         case .del, .exists, .mget, .unlink, .touch, .watch:
             return (1, -1, 1)
@@ -78,7 +78,7 @@ extension CommandName {
         switch self {
         case .set, .del, .mset, .incr, .decr, .incrby, .decrby, .cas, .setnx, .getset, .getdel, .append, .setrange,
              .flushdb, .flushall, .rename, .renamenx, .unlink, .msetnx, .copy, .rid, .setex, .psetex, .getex, .expire,
-             .pexpire, .expireat, .pexpireat, .persist:
+             .pexpire, .expireat, .pexpireat, .persist, .incrbyfloat:
             return true
         default:
             return false
@@ -89,7 +89,7 @@ extension CommandName {
     var group: String {
         switch self {
         case .get, .set, .mget, .mset, .incr, .decr, .incrby, .decrby, .setnx, .getset, .getdel, .append, .strlen,
-             .getrange, .setrange, .msetnx, .setex, .psetex, .getex:
+             .getrange, .setrange, .msetnx, .setex, .psetex, .getex, .incrbyfloat:
             return "string"
         case .del, .exists, .keys, .scan, .type, .rename, .renamenx, .unlink, .touch, .copy, .randomkey, .object,
              .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime, .persist:

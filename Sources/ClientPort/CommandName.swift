@@ -6,6 +6,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case setnx, getset, getdel, append, strlen, getrange, setrange, flushdb, flushall, type, rename, renamenx
     case unlink, touch, msetnx, copy, randomkey, object
     case setex, psetex, getex, expire, pexpire, expireat, pexpireat, ttl, pttl, expiretime, pexpiretime, persist
+    case incrbyfloat
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -29,7 +30,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .flushdb, .flushall: return -1
         case .set, .mset: return -3
         case .del, .exists, .mget, .scan, .auth, .watch, .config, .client: return -2
-        case .incrby, .decrby: return 3
+        case .incrby, .decrby, .incrbyfloat: return 3
         case .cas: return 4
         case .rid: return -4
         case .member: return -2

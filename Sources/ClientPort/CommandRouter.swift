@@ -102,7 +102,7 @@ public struct CommandRouter: Sendable {
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
              .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object,
              .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime,
-             .persist:
+             .persist, .incrbyfloat:
             preconditionFailure("key-value commands are parsed above")
         }
     }

@@ -58,6 +58,7 @@ extension KVCommand {
         case .del: return "del"
         case .mset: return "mset"
         case .incrBy: return "incrby"
+        case .incrByFloat: return "incrbyfloat"
         case .cas: return "cas"
         case .multi, .watchedMulti: return "exec"
         case .rid(_, _, let inner): return inner.verb

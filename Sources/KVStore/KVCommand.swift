@@ -33,6 +33,9 @@ public enum KVCommand: Sendable {
     case mset([(key: [UInt8], value: [UInt8])])
     /// `INCR`/`DECR`/`INCRBY`/`DECRBY`: the new value.
     case incrBy([UInt8], Int64)
+    /// `INCRBYFLOAT key increment`: the new value as Redis prints it (the
+    /// increment as sent, already checked to be a float).
+    case incrByFloat([UInt8], [UInt8])
     /// `CAS key expected new`: `:1` swapped, `:0` current value differs or key missing.
     case cas([UInt8], [UInt8], [UInt8])
     /// `MULTI` ... `EXEC`: runs in order as one log entry; replies an array of each reply.
@@ -113,7 +116,7 @@ public enum KVCommand: Sendable {
     public var isReadOnly: Bool {
         switch self {
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti, .incrByFloat:
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
@@ -153,7 +156,8 @@ extension KVCommand: Equatable {
             return a == b
         case let (.objectEncoding(a), .objectEncoding(b)):
             return a == b
-        case let (.setNX(k1, v1), .setNX(k2, v2)), let (.getSet(k1, v1), .getSet(k2, v2)), let (.append(k1, v1), .append(k2, v2)):
+        case let (.setNX(k1, v1), .setNX(k2, v2)), let (.getSet(k1, v1), .getSet(k2, v2)), let (.append(k1, v1), .append(k2, v2)),
+             let (.incrByFloat(k1, v1), .incrByFloat(k2, v2)):
             return k1 == k2 && v1 == v2
         case let (.setRange(k1, o1, v1), .setRange(k2, o2, v2)):
             return k1 == k2 && o1 == o2 && v1 == v2

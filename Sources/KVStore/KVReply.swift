@@ -30,6 +30,7 @@ public enum KVReply: Sendable, Hashable {
 
 extension KVReply {
     static let notInteger = KVReply.err("value is not an integer or out of range")
+    static let notFloat = KVReply.err("value is not a valid float")
     static let incrOverflow = KVReply.err("increment or decrement would overflow")
     static let syntaxError = KVReply.err("syntax error")
     static let noSuchKey = KVReply.err("no such key")

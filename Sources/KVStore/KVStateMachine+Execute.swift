@@ -17,6 +17,14 @@ extension KVStateMachine {
             return .ok
         case let .incrBy(key, delta):
             return incrBy(key, delta)
+        case let .incrByFloat(key, increment):
+            switch RedisFloat.add(map.value(for: key), increment) {
+            case .success(let value):
+                put(value, for: key, expiry: .keep)
+                return .bulk(value)
+            case .failure(.notAFloat): return .notFloat
+            case .failure(.nanOrInfinity): return .err("increment would produce NaN or Infinity")
+            }
         case let .cas(key, expected, new):
             // A missing key equals no expected value: as `SET` with XX, CAS
             // never creates a key. Use `SET key value NX` for that.

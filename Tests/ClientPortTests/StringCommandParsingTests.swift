@@ -294,3 +294,17 @@ extension RouterHarness {
         return nil
     }
 }
+
+@Suite("INCRBYFLOAT parsing")
+struct IncrByFloatParsingTests {
+    @Test("the increment is checked before the log, with Redis's error; arity 3")
+    func parsing() {
+        let h = RouterHarness()
+        #expect(h.send("INCRBYFLOAT", "k", "1.5") == .write(.incrByFloat(b("k"), b("1.5"))))
+        #expect(h.send("INCRBYFLOAT", "k", "-5e3") == .write(.incrByFloat(b("k"), b("-5e3"))))
+        #expect(h.error("INCRBYFLOAT", "k", "x") == "ERR value is not a valid float")
+        #expect(h.error("INCRBYFLOAT", "k", " 1") == "ERR value is not a valid float")
+        #expect(h.error("INCRBYFLOAT", "k", "nan") == "ERR value is not a valid float")
+        #expect(h.error("INCRBYFLOAT", "k") == "ERR wrong number of arguments for 'incrbyfloat' command")
+    }
+}

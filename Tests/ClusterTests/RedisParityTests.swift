@@ -71,6 +71,15 @@ extension ClusterSuite {
             ["WATCH", "wk"], ["EXPIRE", "wk", "100"], ["MULTI"], ["GET", "wk"], ["EXEC"],
             ["WATCH", "wk"], ["SETNX", "wk", "5"], ["MULTI"], ["GET", "wk"], ["EXEC"],
             ["WATCH", "gone"], ["FLUSHALL"], ["MULTI"], ["EXEC"], ["WATCH"], ["UNWATCH"],
+            // INCRBYFLOAT, the cases of Redis's own tests: long double arithmetic, %.17Lf less trailing zeros.
+            ["INCRBYFLOAT", "f", "1"], ["INCRBYFLOAT", "f", "0.25"], ["SET", "f", "1.5"], ["INCRBYFLOAT", "f", "1.5"],
+            ["SET", "f", "17179869184"], ["INCRBYFLOAT", "f", "1.5"], ["INCRBYFLOAT", "f", "17179869184"],
+            ["SET", "f", "10.5"], ["INCRBYFLOAT", "f", "0.1"], ["INCRBYFLOAT", "f", "-1.1"], ["INCRBYFLOAT", "f", "5.0e3"],
+            ["INCRBYFLOAT", "f", "-10609.5"], ["INCRBYFLOAT", "f", "0.024390243902439025"], ["INCRBYFLOAT", "f", "-0.024390243902439025"],
+            ["SET", "f", "    11"], ["INCRBYFLOAT", "f", "1"], ["SET", "f", "11"], ["INCRBYFLOAT", "f", "  1"],
+            ["INCRBYFLOAT", "f", "x"], ["INCRBYFLOAT", "f", "+inf"], ["INCRBYFLOAT", "f", "nan"], ["INCRBYFLOAT", "f"],
+            ["SET", "f", "1"], ["SETRANGE", "f", "2", "2"], ["INCRBYFLOAT", "f", "1"], ["SET", "f", "1e308"],
+            ["INCRBYFLOAT", "f", "1e308"], ["GET", "f"], ["SET", "f", "3", "EX", "100"], ["INCRBYFLOAT", "f", "0.5"], ["TTL", "f"],
         ]
 
         @Test("every reply equals redis-server's, on the leader and on a follower")

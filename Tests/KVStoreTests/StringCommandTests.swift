@@ -721,3 +721,33 @@ struct StringCommandLimitsTests {
         #expect(limits.validate(.setRange(key, offset: Int(Int32.max), [])) == nil)
     }
 }
+
+@Suite("INCRBYFLOAT: long double arithmetic, printed as Redis prints it")
+struct IncrByFloatTests {
+    @Test("values and increments from Redis's tests; a missing key is 0; the deadline stays", arguments: [
+        (nil, "1", "1"), ("1", "0.25", "1.25"), ("1.5", "1.5", "3"), ("17179869184", "1.5", "17179869185.5"),
+        ("17179869184", "17179869184", "34359738368"), ("10.5", "0.1", "10.6"), ("1", "-1.1", "-0.1"),
+        ("0.024390243902439025", "-0.024390243902439025", "0"), ("5", "5.0e3", "5005"),
+    ] as [(String?, String, String)])
+    func arithmetic(value: String?, increment: String, expected: String) {
+        var kv = KVStateMachine()
+        if let value { _ = kv.run(.setWith(b("f"), b(value), SetOptions(expiry: .after(ms: 10_000))), at: 1) }
+        #expect(kv.run(.incrByFloat(b("f"), b(increment)), at: 2) == .bulk(b(expected)))
+        #expect(kv.ask(.get(b("f"))) == .bulk(b(expected)))
+        #expect(kv.deadline(of: b("f")) == (value == nil ? nil : 10_001))
+    }
+
+    @Test("a stored value that is not a float, or a sum that is infinite, is refused and changes nothing")
+    func refusals() {
+        var kv = KVStateMachine()
+        for stored in ["    11", "abc", "1\u{0}2", ""] {
+            _ = kv.run(.set(b("f"), b(stored), condition: .none))
+            #expect(kv.run(.incrByFloat(b("f"), b("1"))) == .err("value is not a valid float"), "\(stored)")
+            #expect(kv.ask(.get(b("f"))) == .bulk(b(stored)))
+        }
+        _ = kv.run(.set(b("f"), b("1e4932"), condition: .none))
+        #expect(kv.run(.incrByFloat(b("f"), b("1e4932"))) == .err("increment would produce NaN or Infinity"))
+        #expect(RedisFloat.isValid(b("1.5")) && RedisFloat.isValid(b("-.5e3")) && RedisFloat.isValid(b("+inf")))
+        #expect(!RedisFloat.isValid(b(" 1")) && !RedisFloat.isValid(b("nan")) && !RedisFloat.isValid(b("")) && !RedisFloat.isValid(b("1x")))
+    }
+}
