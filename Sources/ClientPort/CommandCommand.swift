@@ -102,6 +102,8 @@ extension CommandName {
             return "server"
         case .cas, .rid, .snapshot, .members, .member:
             return "cluster"
+        case .publish, .subscribe, .unsubscribe, .psubscribe, .punsubscribe:
+            return "pubsub"
         }
     }
 }

@@ -7,6 +7,8 @@ public enum CommandName: String, CaseIterable, Sendable {
     case unlink, touch, msetnx, copy, randomkey, object
     case setex, psetex, getex, expire, pexpire, expireat, pexpireat, ttl, pttl, expiretime, pexpiretime, persist
     case incrbyfloat
+    // Pub/sub: PUBLISH goes through the log; the node keeps the subscriptions.
+    case publish, subscribe, unsubscribe, psubscribe, punsubscribe
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -30,7 +32,9 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .flushdb, .flushall: return -1
         case .set, .mset: return -3
         case .del, .exists, .mget, .scan, .auth, .watch, .config, .client: return -2
-        case .incrby, .decrby, .incrbyfloat: return 3
+        case .incrby, .decrby, .incrbyfloat, .publish: return 3
+        case .subscribe, .psubscribe: return -2
+        case .unsubscribe, .punsubscribe: return -1
         case .cas: return 4
         case .rid: return -4
         case .member: return -2
@@ -46,6 +50,14 @@ public enum CommandName: String, CaseIterable, Sendable {
     /// May run before AUTH (Redis's `no-auth` flag).
     var isAllowedBeforeAuth: Bool {
         self == .auth || self == .hello || self == .quit
+    }
+
+    /// What a RESP2 connection with subscriptions may still send, as in Redis.
+    var isAllowedWhileSubscribed: Bool {
+        switch self {
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .ping, .quit, .reset: return true
+        default: return false
+        }
     }
 
     /// Runs at once even between MULTI and EXEC instead of being queued.

@@ -46,6 +46,9 @@ public struct CommandRouter: Sendable {
         guard session.isAuthenticated || name.isAllowedBeforeAuth else {
             return .reply(.error("NOAUTH Authentication required."))
         }
+        if session.protocolVersion == .resp2, session.subscriptionCount > 0, !name.isAllowedWhileSubscribed {
+            return .reply(.error("ERR Can't execute '\(name.rawValue)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"))
+        }
         if session.multiQueue != nil && !name.runsInsideMulti {
             return enqueue(name, args, session: session)
         }
@@ -65,7 +68,15 @@ public struct CommandRouter: Sendable {
         switch name {
         case .ping:
             guard args.count <= 2 else { throw .wrongArity("ping") }
+            // Subscribed (RESP2): Redis answers ["pong", message].
+            if session.protocolVersion == .resp2, session.subscriptionCount > 0 {
+                return .reply(.array([.bulk(Array("pong".utf8)), .bulk(args.count == 2 ? args[1] : [])]))
+            }
             return .reply(args.count == 1 ? .simpleString("PONG") : .bulk(args[1]))
+        case .subscribe, .psubscribe:
+            return .subscribe(Array(args[1...]), patterns: name == .psubscribe)
+        case .unsubscribe, .punsubscribe:
+            return .unsubscribe(Array(args[1...]), patterns: name == .punsubscribe)
         case .echo:
             return .reply(.bulk(args[1]))
         case .quit:
@@ -88,7 +99,7 @@ public struct CommandRouter: Sendable {
         case .info:
             return .reply(.verbatim(format: "txt", InfoText.render(info(), sections: Array(args.dropFirst()))))
         case .config:
-            return try config(args, session: session)
+            return try config(args, session: session, info: info)
         case .command:
             return try command(args)
         case .client:
@@ -102,7 +113,7 @@ public struct CommandRouter: Sendable {
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
              .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object,
              .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime,
-             .persist, .incrbyfloat:
+             .persist, .incrbyfloat, .publish:
             preconditionFailure("key-value commands are parsed above")
         }
     }
@@ -117,6 +128,7 @@ public struct CommandRouter: Sendable {
     /// RESET: back to a fresh connection's state, as Redis 6.2+ does.
     private func reset(_ session: ConnectionState) -> RouteDecision {
         session.endTransaction()
+        session.unsubscribeAll()
         session.isReadOnly = false
         session.protocolVersion = .resp2
         session.name = nil

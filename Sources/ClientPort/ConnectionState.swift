@@ -23,6 +23,10 @@ public final class ConnectionState {
     private var watchedKeys: Set<[UInt8]> = []
     /// At most this many keys watched per connection.
     public static let watchedMax = 10_000
+    /// Subscribed channels and patterns (pub/sub); the node delivers by them.
+    public private(set) var channels: Set<[UInt8]> = []
+    public private(set) var patterns: Set<[UInt8]> = []
+    public var subscriptionCount: Int { channels.count + patterns.count }
     /// CLIENT SETNAME / HELLO SETNAME.
     public var name: [UInt8]?
     /// CLIENT ID and HELLO's `id`; the daemon picks it (unique per connection).
@@ -53,6 +57,27 @@ public final class ConnectionState {
             watched.append(WatchedKey(key: key, seq: seq))
         }
         return true
+    }
+
+    /// Adds a subscription; false when it was there already.
+    public func subscribe(_ name: [UInt8], pattern: Bool) -> Bool {
+        pattern ? patterns.insert(name).inserted : channels.insert(name).inserted
+    }
+
+    /// Drops a subscription; false when there was none.
+    public func unsubscribe(_ name: [UInt8], pattern: Bool) -> Bool {
+        (pattern ? patterns.remove(name) : channels.remove(name)) != nil
+    }
+
+    /// Every subscription of a kind, in byte order (UNSUBSCRIBE without names).
+    public func subscriptions(pattern: Bool) -> [[UInt8]] {
+        (pattern ? patterns : channels).sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// RESET: no subscriptions left (the node's index drops them when it meets them).
+    func unsubscribeAll() {
+        channels = []
+        patterns = []
     }
 
     func unwatch() {

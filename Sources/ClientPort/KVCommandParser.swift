@@ -36,6 +36,7 @@ enum KVCommandParser {
             guard n != .min else { throw CommandError("ERR decrement would overflow") }
             return .incrBy(args[1], -n)
         case .cas: return .cas(args[1], args[2], args[3])
+        case .publish: return .publish(args[1], args[2])
         case .incrbyfloat:
             guard RedisFloat.isValid(args[2]) else { throw CommandError("ERR value is not a valid float") }
             return .incrByFloat(args[1], args[2])
@@ -177,7 +178,7 @@ extension CommandName {
              .setnx, .getset, .getdel, .append, .strlen, .getrange, .setrange, .flushdb, .flushall, .type, .rename,
              .renamenx, .unlink, .touch, .msetnx, .copy, .randomkey, .object,
              .setex, .psetex, .getex, .expire, .pexpire, .expireat, .pexpireat, .ttl, .pttl, .expiretime, .pexpiretime,
-             .persist, .incrbyfloat:
+             .persist, .incrbyfloat, .publish:
             return true
         default:
             return false

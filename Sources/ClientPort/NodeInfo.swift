@@ -26,6 +26,8 @@ public struct NodeInfo: Sendable, Equatable {
     public var clusterName: String
     /// The client port, for INFO `tcp_port`; 0 when unknown.
     public var tcpPort: Int
+    /// notify-keyspace-events as Redis prints it (CONFIG GET).
+    public var notifyKeyspaceEvents: String = ""
     /// For INFO `process_id`; 0 when unknown.
     public var processID: Int
 

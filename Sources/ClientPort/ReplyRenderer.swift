@@ -59,6 +59,7 @@ extension KVCommand {
         case .mset: return "mset"
         case .incrBy: return "incrby"
         case .incrByFloat: return "incrbyfloat"
+        case .publish: return "publish"
         case .cas: return "cas"
         case .multi, .watchedMulti: return "exec"
         case .rid(_, _, let inner): return inner.verb

@@ -21,4 +21,11 @@ public enum RouteDecision: Equatable, Sendable {
     /// WATCH: the node records these keys on the session with its state
     /// machine's `changeSeq` (`ConnectionState.watch`), then answers `+OK`.
     case watch([[UInt8]])
+    /// SUBSCRIBE / PSUBSCRIBE: the node records them (session and its index)
+    /// and answers one confirmation per channel (`PubSubReplies`).
+    case subscribe([[UInt8]], patterns: Bool)
+    /// UNSUBSCRIBE / PUNSUBSCRIBE; no names: all of that kind.
+    case unsubscribe([[UInt8]], patterns: Bool)
+    /// CONFIG SET notify-keyspace-events: the node changes its state machine's setting.
+    case setNotifications(NotifyFlags)
 }

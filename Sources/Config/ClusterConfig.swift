@@ -20,6 +20,8 @@ public struct ClusterConfig: Sendable, Equatable {
     public var cluster: String
     /// When set, clients must AUTH first.
     public var password: String?
+    /// Redis's notify-keyspace-events letters ("" : off), checked to be only those letters.
+    public var notifyKeyspaceEvents: String = ""
     /// Sorted by id.
     public var nodes: [NodeConfig]
     public var tuning: Tuning

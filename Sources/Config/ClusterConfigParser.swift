@@ -8,6 +8,7 @@ struct ClusterConfigParser {
     let path: String
     private var cluster: String?
     private var password: String?
+    private var notifyKeyspaceEvents = ""
     private var tuning = Tuning()
     private var tuningLines: [String: Int] = [:]
     private var topLevelKeys: Set<String> = []
@@ -85,6 +86,12 @@ struct ClusterConfigParser {
             cluster = name
         case "password":
             password = try string(value, key, at: number)
+        case "notify_keyspace_events":
+            let letters = try string(value, key, at: number)
+            guard letters.allSatisfy({ "Ag$lshzxeKEtmdn".contains($0) }) else {
+                throw error(number, "'notify_keyspace_events' takes Redis's letters (any of Ag$lshzxeKEtmdn), got \"\(letters)\"")
+            }
+            notifyKeyspaceEvents = letters
         default:
             guard let entry = Tuning.ranges.first(where: { $0.name == key }) else {
                 throw error(number, "unknown key '\(key)'")
@@ -102,7 +109,7 @@ struct ClusterConfigParser {
         let index = sections.count - 1
         let id = sections[index].id
         guard ["peer", "client", "data", "metrics"].contains(key) else {
-            let isTopLevel = key == "cluster" || key == "password" || Tuning.ranges.contains { $0.name == key }
+            let isTopLevel = ["cluster", "password", "notify_keyspace_events"].contains(key) || Tuning.ranges.contains { $0.name == key }
             let hint = isTopLevel ? " (top-level keys go before the first [node.N])" : ""
             throw error(number, "unknown key '\(key)' in [node.\(id)]\(hint)")
         }
@@ -150,7 +157,9 @@ struct ClusterConfigParser {
                                     data: resolvePath(data, against: base), metrics: fields["metrics"]))
         }
         nodes.sort { $0.id < $1.id }
-        return ClusterConfig(path: path, cluster: cluster, password: password, nodes: nodes, tuning: tuning)
+        var config = ClusterConfig(path: path, cluster: cluster, password: password, nodes: nodes, tuning: tuning)
+        config.notifyKeyspaceEvents = notifyKeyspaceEvents
+        return config
     }
 
     private func string(_ value: ConfigValue, _ key: String, at number: Int) throws(ConfigError) -> String {

@@ -36,6 +36,9 @@ public enum KVCommand: Sendable {
     /// `INCRBYFLOAT key increment`: the new value as Redis prints it (the
     /// increment as sent, already checked to be a float).
     case incrByFloat([UInt8], [UInt8])
+    /// `PUBLISH channel message`: through the log, so every node delivers it
+    /// in log order; the state machine replies 0, the node its receivers.
+    case publish([UInt8], [UInt8])
     /// `CAS key expected new`: `:1` swapped, `:0` current value differs or key missing.
     case cas([UInt8], [UInt8], [UInt8])
     /// `MULTI` ... `EXEC`: runs in order as one log entry; replies an array of each reply.
@@ -116,7 +119,7 @@ public enum KVCommand: Sendable {
     public var isReadOnly: Bool {
         switch self {
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti, .incrByFloat:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti, .incrByFloat, .publish:
             return false
         case .multi(let commands):
             return commands.allSatisfy(\.isReadOnly)
@@ -157,7 +160,7 @@ extension KVCommand: Equatable {
         case let (.objectEncoding(a), .objectEncoding(b)):
             return a == b
         case let (.setNX(k1, v1), .setNX(k2, v2)), let (.getSet(k1, v1), .getSet(k2, v2)), let (.append(k1, v1), .append(k2, v2)),
-             let (.incrByFloat(k1, v1), .incrByFloat(k2, v2)):
+             let (.incrByFloat(k1, v1), .incrByFloat(k2, v2)), let (.publish(k1, v1), .publish(k2, v2)):
             return k1 == k2 && v1 == v2
         case let (.setRange(k1, o1, v1), .setRange(k2, o2, v2)):
             return k1 == k2 && o1 == o2 && v1 == v2

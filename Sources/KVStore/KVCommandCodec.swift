@@ -8,7 +8,7 @@ private enum CommandTag: UInt8 {
     case setNX = 8, getSet = 9, getDel = 10, append = 11, setRange = 12, flush = 13, rename = 14, msetNX = 15, copy = 30
     case get = 16, mget = 17, exists = 18, dbsize = 19, keys = 20, scan = 21, snapshot = 22
     case strlen = 23, getRange = 24, type = 25, touch = 26, randomKey = 27, objectEncoding = 28
-    case setWith = 31, getEx = 32, expire = 33, persist = 34, ttl = 35, expireTime = 36, watchedMulti = 37, incrByFloat = 38
+    case setWith = 31, getEx = 32, expire = 33, persist = 34, ttl = 35, expireTime = 36, watchedMulti = 37, incrByFloat = 38, publish = 39
 }
 
 extension KVCommand {
@@ -43,7 +43,8 @@ extension KVCommand {
             Self.writeList(keys, into: &w)
         case .mset(let pairs), .msetNX(let pairs):
             Self.writePairs(pairs, into: &w)
-        case let .setNX(key, value), let .getSet(key, value), let .append(key, value), let .incrByFloat(key, value):
+        case let .setNX(key, value), let .getSet(key, value), let .append(key, value), let .incrByFloat(key, value),
+             let .publish(key, value):
             w.blob(key)
             w.blob(value)
         case .get(let key), .getDel(let key), .strlen(let key), .type(let key), .objectEncoding(let key), .keys(let key),
@@ -155,6 +156,7 @@ extension KVCommand {
         case .expireTime: .expireTime
         case .watchedMulti: .watchedMulti
         case .incrByFloat: .incrByFloat
+        case .publish: .publish
         }
     }
 
@@ -183,6 +185,8 @@ extension KVCommand {
             return .getSet(try r.blob(), try r.blob())
         case .append:
             return .append(try r.blob(), try r.blob())
+        case .publish:
+            return .publish(try r.blob(), try r.blob())
         case .incrByFloat:
             let key = try r.blob()
             let increment = try r.blob()

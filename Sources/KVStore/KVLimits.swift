@@ -18,7 +18,8 @@ public struct KVLimits: Sendable, Equatable {
     public func validate(_ command: KVCommand) -> KVReply? {
         switch command {
         case let .set(key, value, _), let .setNX(key, value), let .getSet(key, value), let .append(key, value),
-             let .setWith(key, value, _), let .incrByFloat(key, value):
+             let .setWith(key, value, _), let .incrByFloat(key, value),
+             let .publish(key, value):
             return checkKey(key) ?? checkValue(value)
         case let .setRange(key, offset, value):
             if let error = checkKey(key) ?? checkValue(value) { return error }

@@ -89,6 +89,7 @@ extension KVStateMachine {
             throw DecodeError.invalid("unknown snapshot version \(version)")
         }
         var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions, maxValueBytes: maxValueBytes)
+        restored.notifyFlags = notifyFlags  // a node-local setting, not state
         restored.clockMs = try r.u64()
 
         let keyCount = try r.u64()

@@ -17,10 +17,12 @@ extension KVStateMachine {
             return .ok
         case let .incrBy(key, delta):
             return incrBy(key, delta)
+        case let .publish(channel, message):
+            return publish(channel, message)
         case let .incrByFloat(key, increment):
             switch RedisFloat.add(map.value(for: key), increment) {
             case .success(let value):
-                put(value, for: key, expiry: .keep)
+                put(value, for: key, expiry: .keep, event: .incrbyfloat)
                 return .bulk(value)
             case .failure(.notAFloat): return .notFloat
             case .failure(.nanOrInfinity): return .err("increment would produce NaN or Infinity")
@@ -54,7 +56,9 @@ extension KVStateMachine {
             guard let value = map.value(for: key) else { return .nil }
             switch change {
             case .keep: break
-            case .clear: clearDeadline(key)
+            case .clear:
+                if deadline(of: key) != nil { announce(.persist, key) }
+                clearDeadline(key)
             case .after, .at: applyDeadline(change, to: key)
             }
             return .bulk(value)
@@ -67,7 +71,7 @@ extension KVStateMachine {
         case let .append(key, suffix):
             let current = map.value(for: key) ?? []
             guard current.count + suffix.count <= maxValueBytes else { return .tooLarge }
-            put(current + suffix, for: key, expiry: .keep)
+            put(current + suffix, for: key, expiry: .keep, event: .append)
             return .integer(Int64(current.count + suffix.count))
         case let .setRange(key, offset, patch):
             return setRange(key, offset, patch)
@@ -80,8 +84,8 @@ extension KVStateMachine {
             if source != destination {
                 // The destination takes the source's deadline (or none), as in Redis.
                 let deadline = self.deadline(of: source)
-                removeKey(source)
-                put(value, for: destination, expiry: deadline.map { .at(ms: Int64(clamping: $0)) } ?? .clear)
+                removeKey(source, event: .renameFrom)
+                put(value, for: destination, expiry: deadline.map { .at(ms: Int64(clamping: $0)) } ?? .clear, event: .renameTo)
             }
             return nx ? .integer(1) : .ok
         case .msetNX(let pairs):
@@ -92,7 +96,7 @@ extension KVStateMachine {
             guard source != destination else { return .err("source and destination objects are the same") }
             guard let value = map.value(for: source) else { return .integer(0) }
             if !replace && map.contains(destination) { return .integer(0) }
-            put(value, for: destination, expiry: deadline(of: source).map { .at(ms: Int64(clamping: $0)) } ?? .clear)
+            put(value, for: destination, expiry: deadline(of: source).map { .at(ms: Int64(clamping: $0)) } ?? .clear, event: .copyTo)
             return .integer(1)
         case .get, .mget, .exists, .dbsize, .keys, .scan, .snapshot, .strlen, .getRange, .type, .touch, .randomKey,
              .objectEncoding, .expireTime:
@@ -108,7 +112,7 @@ extension KVStateMachine {
         var value = current ?? []
         if value.count < offset + patch.count { value += [UInt8](repeating: 0, count: offset + patch.count - value.count) }
         value.replaceSubrange(offset..<(offset + patch.count), with: patch)
-        put(value, for: key, expiry: .keep)
+        put(value, for: key, expiry: .keep, event: .setrange)
         return .integer(Int64(value.count))
     }
 
@@ -144,7 +148,7 @@ extension KVStateMachine {
         }
         let (sum, overflow) = current.addingReportingOverflow(delta)
         guard !overflow else { return .incrOverflow }
-        put(RedisInteger.format(sum), for: key, expiry: .keep)
+        put(RedisInteger.format(sum), for: key, expiry: .keep, event: .incrby)
         return .integer(sum)
     }
 }

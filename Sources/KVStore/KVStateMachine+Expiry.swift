@@ -23,9 +23,11 @@ extension KVStateMachine {
 
     /// Writes `value` at `key` and changes its deadline as `expiry` says; a
     /// deadline at or before the log time deletes the key at once, as Redis does.
-    mutating func put(_ value: [UInt8], for key: [UInt8], expiry: ExpiryChange) {
-        map.set(value, for: key)
+    mutating func put(_ value: [UInt8], for key: [UInt8], expiry: ExpiryChange, event: KeyEvent = .set) {
+        let isNew = map.set(value, for: key)
         changes.note(key)
+        if isNew { announce(.new, key) }
+        announce(event, key)
         switch expiry {
         case .keep:
             break
@@ -48,6 +50,7 @@ extension KVStateMachine {
         guard expires[key] != ms else { return }
         expires[key] = ms
         changes.note(key)
+        announce(.expire, key)
         deadlines.push(ms, key)
         tidyDeadlines()
     }
@@ -61,9 +64,10 @@ extension KVStateMachine {
 
     /// Deletes `key` and its deadline; false when it did not exist.
     @discardableResult
-    mutating func removeKey(_ key: [UInt8]) -> Bool {
+    mutating func removeKey(_ key: [UInt8], event: KeyEvent = .del) -> Bool {
         guard map.remove(key) else { return false }
         changes.note(key)
+        announce(event, key)
         clearDeadline(key)
         return true
     }
@@ -89,6 +93,7 @@ extension KVStateMachine {
                 expires[top.key] = nil
                 map.remove(top.key)
                 changes.note(top.key)
+                announce(.expired, top.key)
             }
             deadlines.dropStale { expires[$0.key] == $0.ms }
         }
@@ -124,6 +129,7 @@ extension KVStateMachine {
     mutating func persist(_ key: [UInt8]) -> KVReply {
         guard deadline(of: key) != nil else { return .integer(0) }
         clearDeadline(key)
+        announce(.persist, key)
         return .integer(1)
     }
 

@@ -42,7 +42,7 @@ extension KVStateMachine {
         case let .expireTime(key, inMs):
             return expireTime(key, inMs: inMs)
         case .set, .del, .mset, .incrBy, .cas, .rid, .setNX, .getSet, .getDel, .append, .setRange, .flush, .rename,
-             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti, .incrByFloat:
+             .msetNX, .copy, .setWith, .getEx, .expire, .persist, .ttl, .watchedMulti, .incrByFloat, .publish:
             preconditionFailure("read() given a write")
         }
     }

@@ -22,6 +22,11 @@ public struct KVStateMachine: StateMachine, Sendable {
     var deadlines = DeadlineHeap()
     /// The last changes of keys, for WATCH.
     var changes = RecentChanges()
+    /// Which keyspace notifications to announce (`notify-keyspace-events`).
+    /// Node-local: it changes no state and no reply, only what is announced.
+    public var notifyFlags: NotifyFlags = []
+    /// What the slot being applied announced (`Notices`), until taken.
+    var notices: [UInt8] = []
 
     /// How many key changes were applied so far: what a WATCH remembers,
     /// and an EXEC compares against (`KVCommand.watchedMulti`).

@@ -130,6 +130,7 @@ extension Replica {
         }
         learner.applied = slot
         outbox.out.applied.append((slot, value))
+        if let notices = stateMachine.takeNotices() { outbox.out.notices.append((slot, notices)) }
         if let f = proposer.fence, slot >= f { proposer.fence = nil }
         if let adopted {
             adopt(adopted)

@@ -8,11 +8,14 @@ public struct Output: Sendable {
     /// Slots applied to the state machine during this step, in order.
     public var applied: [(Slot, Value)] = []
     public var events: [CoreEvent] = []
+    /// What the state machine reported while applying each slot
+    /// (`StateMachine.takeNotices`), in log order: for the runtime to publish.
+    public var notices: [(Slot, [UInt8])] = []
 
     public init() {}
 
     public var isEmpty: Bool {
-        persist.isEmpty && messages.isEmpty && replies.isEmpty && applied.isEmpty && events.isEmpty
+        persist.isEmpty && messages.isEmpty && replies.isEmpty && applied.isEmpty && events.isEmpty && notices.isEmpty
     }
 }
 

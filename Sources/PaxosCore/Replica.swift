@@ -67,6 +67,13 @@ public struct Replica<SM: StateMachine> {
     /// The ballot this node proposes with while candidate or leader.
     public var ballot: Ballot { proposer.ballot }
 
+    /// Changes a node-local setting of the state machine: one that changes
+    /// neither its state nor any reply (what it announces, e.g.), so nodes
+    /// may differ in it.
+    public mutating func changeLocalSetting(_ change: (inout SM) -> Void) {
+        change(&stateMachine)
+    }
+
     /// Whether `ms` have passed since the first tick (false before it).
     func hasRun(forMs ms: UInt64) -> Bool {
         guard let started = startedMs else { return false }

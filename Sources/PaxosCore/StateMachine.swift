@@ -24,11 +24,16 @@ public protocol StateMachine {
     /// The highest log time applied (kept in snapshots), so a leader that
     /// restarted from one never stamps a batch earlier.
     var logTimeMs: UInt64 { get }
+    /// What applying the last slot produced for the runtime to announce
+    /// (published messages, keyspace notifications), then forgotten; nil
+    /// when nothing. Never part of the state or of any reply.
+    mutating func takeNotices() -> [UInt8]?
 }
 
 extension StateMachine {
     public mutating func advance(logTimeMs: UInt64) {}
     public var nextDeadlineMs: UInt64? { nil }
     public var logTimeMs: UInt64 { 0 }
+    public mutating func takeNotices() -> [UInt8]? { nil }
     public func query(_ payload: [UInt8], appliedIndex: Slot) -> [UInt8] { query(payload) }
 }

@@ -40,6 +40,9 @@ public struct RESPEncoder: Sendable {
         case .set(let items):
             appendHeader(version == .resp3 ? UInt8(ascii: "~") : UInt8(ascii: "*"), items.count, to: &out)
             for item in items { append(item, to: &out) }
+        case .push(let items):
+            appendHeader(version == .resp3 ? UInt8(ascii: ">") : UInt8(ascii: "*"), items.count, to: &out)
+            for item in items { append(item, to: &out) }
         case .double(let d): appendDouble(d, to: &out)
         case .boolean(let b):
             if version == .resp3 {

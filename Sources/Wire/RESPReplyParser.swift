@@ -120,6 +120,7 @@ public struct RESPReplyParser: Sendable {
             }
             return .map(pairs)
         case UInt8(ascii: "~"): return .set(a.items)
+        case UInt8(ascii: ">"): return .push(a.items)
         default: return .array(a.items)
         }
     }

@@ -22,6 +22,8 @@ public enum RESPValue: Sendable {
     case boolean(Bool)
     /// RESP3 `=` with a three-letter format such as "txt"; a bulk string in RESP2.
     case verbatim(format: String, [UInt8])
+    /// RESP3 `>` (pub/sub messages, subscribe confirmations); an array in RESP2.
+    case push([RESPValue])
 }
 
 extension RESPValue {
@@ -48,6 +50,7 @@ extension RESPValue: Equatable {
         case let (.double(x), .double(y)): return x.bitPattern == y.bitPattern || x == y
         case let (.boolean(x), .boolean(y)): return x == y
         case let (.verbatim(f, x), .verbatim(g, y)): return f == g && x == y
+        case let (.push(x), .push(y)): return x == y
         default: return false
         }
     }

@@ -27,6 +27,7 @@ extension Node {
         connection.onClose = { [unowned self] _, _ in
             self.clients[key] = nil
             self.attention[key] = nil
+            self.pubsub.removeAll(of: client)
         }
         do throws(IOError) {
             try connection.start()
@@ -92,6 +93,16 @@ extension Node {
         case .members:
             metrics.count(name, .ok)
             reply(routing.membersReply(memberRows()), to: client)
+        case .subscribe(let names, let patterns):
+            metrics.count(name, .ok)
+            subscribe(names, patterns: patterns, for: client)
+        case .unsubscribe(let names, let patterns):
+            metrics.count(name, .ok)
+            unsubscribe(names, patterns: patterns, for: client)
+        case .setNotifications(let flags):
+            replica.changeLocalSetting { $0.notifyFlags = flags }
+            metrics.count(name, .ok)
+            reply(.simpleString("OK"), to: client)
         case .watch(let keys):
             // What this node applied is at most what any later read on the
             // connection sees, so a change after it is never missed (one

@@ -44,6 +44,9 @@ extension Node {
         for envelope in output.messages where !peers.send(envelope) {
             if envelope.message.isClientHandOff { undelivered.append(envelope) }
         }
+        // Published messages first: a publisher subscribed to its own channel
+        // gets the message before PUBLISH's reply, as with Redis.
+        if !output.notices.isEmpty { deliver(output.notices) }
         for (id, reply) in output.replies { deliver(reply, to: id) }
         for event in output.events {
             log.coreEvent(event)
@@ -71,7 +74,12 @@ extension Node {
         let client = target.client
         metrics.observeLatency(startedNs: target.startedNs, nowNs: SystemClock.monotonicNs())
         guard client.isOpen else { return }
-        let bytes = routing.encodedReply(reply, for: target.command, session: client.session)
+        var bytes = routing.encodedReply(reply, for: target.command, session: client.session)
+        if case .publish(let channel, _)? = target.command, case .result = reply {
+            // The state machine says 0; the answer is this node's receivers (as Redis Cluster's).
+            bytes = []
+            routing.encoder(for: client.session).append(.integer(Int64(pubsub.receivers(channel))), to: &bytes)
+        }
         switch reply {
         case .noQuorum: metrics.count(target.name, .noquorum)
         case .timeout: metrics.count(target.name, .timeout)

@@ -37,6 +37,8 @@ public final class Node {
     // Client requests in the core, by id: where the reply goes.
     var waiting: [RequestID: WaitingRequest] = [:]
     var clients: [ObjectIdentifier: ClientHandler] = [:]
+    /// Pub/sub subscriptions of this node's connections.
+    let pubsub = PubSubRegistry()
     /// Connections to look at in `beforeSleep`: closing ones, paused ones that may resume.
     var attention: [ObjectIdentifier: ClientHandler] = [:]
     /// Serials never repeat across restarts: each incarnation starts at its wall-clock ms × 10^6.
@@ -67,8 +69,9 @@ public final class Node {
         self.log = log
         self.options = options
         let tuning = config.tuning
-        let machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions,
+        var machine = KVStateMachine(sessionTTLms: tuning.sessionTTLSeconds * 1_000, maxSessions: tuning.maxSessions,
                                      maxValueBytes: tuning.maxValueBytes)
+        machine.notifyFlags = NotifyFlags(letters: config.notifyKeyspaceEvents) ?? []  // the parser checked the letters
         var opened = try Self.openStorage(me.data, log: log)
         try Self.prepareStorage(&opened, id: id, config: config, options: options, emptyState: machine.snapshot(), log: log)
         dataDirectory = opened.directory
@@ -214,11 +217,13 @@ public final class Node {
     /// What INFO shows of the core, the log and the connections (the
     /// client routing adds the process's own fields).
     func info() -> NodeInfo {
-        NodeInfo(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot.description,
+        var info = NodeInfo(nodeID: me.id, role: replica.role.rawValue, leaderID: replica.leaderID, ballot: replica.ballot.description,
                  commitIndex: replica.commitIndex, appliedIndex: replica.applied, snapshotIndex: replica.snapshotIndex,
                  walBytes: UInt64(max(0, wal.walBytes)), peersUp: peers.peersUp, isVoter: replica.isVoter,
                  members: replica.membership.members.count, configSlot: replica.membership.slot,
                  connectedClients: clients.count, memberState: memberState.rawValue)
+        info.notifyKeyspaceEvents = replica.stateMachine.notifyFlags.letters
+        return info
     }
 
     private func logStart(recovered: RecoveredState) {

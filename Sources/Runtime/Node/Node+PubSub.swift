@@ -1,0 +1,51 @@
+import ClientPort
+import KVStore
+import PaxosCore
+import Wire
+
+// Pub/sub on this node: subscriptions are local; what is published (PUBLISH
+// and keyspace notifications) comes out of the log as each slot applies, so
+// every node's subscribers get the same messages in the same order.
+extension Node {
+    func subscribe(_ names: [[UInt8]], patterns: Bool, for client: ClientHandler) {
+        var out: [UInt8] = []
+        let encoder = routing.encoder(for: client.session)
+        for name in names {
+            if client.session.subscribe(name, pattern: patterns) { pubsub.add(client, name, pattern: patterns) }
+            encoder.append(PubSubReplies.confirmation(patterns ? "psubscribe" : "subscribe", name,
+                                                      count: client.session.subscriptionCount), to: &out)
+        }
+        client.enqueue(out)
+    }
+
+    func unsubscribe(_ names: [[UInt8]], patterns: Bool, for client: ClientHandler) {
+        var out: [UInt8] = []
+        let encoder = routing.encoder(for: client.session)
+        let kind = patterns ? "punsubscribe" : "unsubscribe"
+        let targets = names.isEmpty ? client.session.subscriptions(pattern: patterns) : names
+        for name in targets {
+            if client.session.unsubscribe(name, pattern: patterns) { pubsub.remove(client, name, pattern: patterns) }
+            encoder.append(PubSubReplies.confirmation(kind, name, count: client.session.subscriptionCount), to: &out)
+        }
+        if targets.isEmpty { encoder.append(PubSubReplies.confirmation(kind, nil, count: client.session.subscriptionCount), to: &out) }
+        client.enqueue(out)
+    }
+
+    /// What applied slots announced, pushed to this node's subscribers.
+    func deliver(_ notices: [(Slot, [UInt8])]) {
+        for (_, bytes) in notices {
+            for (channel, message) in Notices.decode(bytes) {
+                pubsub.publish(channel, message) { client, value in
+                    var out: [UInt8] = []
+                    let pushed: RESPValue = switch value {
+                    case let .message(channel, message): PubSubReplies.message(channel: channel, message)
+                    case let .patternMessage(pattern, channel, message):
+                        PubSubReplies.patternMessage(pattern: pattern, channel: channel, message)
+                    }
+                    routing.encoder(for: client.session).append(pushed, to: &out)
+                    client.connection.send(out)
+                }
+            }
+        }
+    }
+}

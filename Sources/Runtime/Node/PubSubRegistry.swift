@@ -1,0 +1,78 @@
+import ClientPort
+import KVStore
+
+/// Who on this node subscribed to what: an index over the sessions' own
+/// subscription sets, which are the truth. An entry whose connection closed
+/// or dropped it (RESET) is removed when a message meets it.
+final class PubSubRegistry {
+    private var channels: [[UInt8]: [ObjectIdentifier: ClientHandler]] = [:]
+    private var patterns: [[UInt8]: (glob: GlobPattern, clients: [ObjectIdentifier: ClientHandler])] = [:]
+
+    func add(_ client: ClientHandler, _ name: [UInt8], pattern: Bool) {
+        if pattern {
+            patterns[name, default: (GlobPattern(name), [:])].clients[ObjectIdentifier(client)] = client
+        } else {
+            channels[name, default: [:]][ObjectIdentifier(client)] = client
+        }
+    }
+
+    func remove(_ client: ClientHandler, _ name: [UInt8], pattern: Bool) {
+        if pattern {
+            patterns[name]?.clients[ObjectIdentifier(client)] = nil
+            if patterns[name]?.clients.isEmpty == true { patterns[name] = nil }
+        } else {
+            channels[name]?[ObjectIdentifier(client)] = nil
+            if channels[name]?.isEmpty == true { channels[name] = nil }
+        }
+    }
+
+    /// A closed connection leaves the index.
+    func removeAll(of client: ClientHandler) {
+        for name in client.session.channels { remove(client, name, pattern: false) }
+        for name in client.session.patterns { remove(client, name, pattern: true) }
+    }
+
+    /// Calls `send` for every live subscription `channel` reaches: each
+    /// channel subscriber, then each pattern that matches (as Redis counts them).
+    /// Returns how many deliveries that was.
+    @discardableResult
+    func publish(_ channel: [UInt8], _ message: [UInt8], send: (ClientHandler, RESPValueBox) -> Void) -> Int {
+        var delivered = 0
+        for client in live(channels[channel] ?? [:], channel, pattern: false) {
+            send(client, .message(channel: channel, message))
+            delivered += 1
+        }
+        for (pattern, entry) in patterns where entry.glob.matches(channel) {
+            for client in live(entry.clients, pattern, pattern: true) {
+                send(client, .patternMessage(pattern: pattern, channel: channel, message))
+                delivered += 1
+            }
+        }
+        return delivered
+    }
+
+    /// How many deliveries a message on `channel` would make now (PUBLISH's reply).
+    func receivers(_ channel: [UInt8]) -> Int {
+        var count = (channels[channel] ?? [:]).values.filter { $0.isOpen && $0.session.channels.contains(channel) }.count
+        for (pattern, entry) in patterns where entry.glob.matches(channel) {
+            count += entry.clients.values.filter { $0.isOpen && $0.session.patterns.contains(pattern) }.count
+        }
+        return count
+    }
+
+    /// The clients still subscribed; the stale ones leave the index.
+    private func live(_ clients: [ObjectIdentifier: ClientHandler], _ name: [UInt8], pattern: Bool) -> [ClientHandler] {
+        var result: [ClientHandler] = []
+        for client in clients.values {
+            let subscribed = pattern ? client.session.patterns.contains(name) : client.session.channels.contains(name)
+            if client.isOpen && subscribed { result.append(client) } else { remove(client, name, pattern: pattern) }
+        }
+        return result
+    }
+}
+
+/// A message to push, rendered per connection (its protocol version).
+enum RESPValueBox {
+    case message(channel: [UInt8], [UInt8])
+    case patternMessage(pattern: [UInt8], channel: [UInt8], [UInt8])
+}
