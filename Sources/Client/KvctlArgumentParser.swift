@@ -98,6 +98,9 @@ public struct KvctlArgumentParser {
             return .snapshotSave(path: kvctlText(args[1]))
         case "member":
             return try parseMember(args)
+        case "watch":
+            guard args.count <= 1 else { throw usage("watch takes [PREFIX]", topic: name) }
+            return .watch(prefix: args.first ?? [])
         case "help":
             guard args.count <= 1 else { throw usage("help takes at most one COMMAND") }
             guard let topic = args.first.map(kvctlText) else { return .help(topic: nil) }

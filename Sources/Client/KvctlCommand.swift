@@ -15,6 +15,8 @@ public enum KvctlCommand: Sendable, Equatable {
     case memberList
     case memberAdd(id: Int, peer: HostPort, client: HostPort)
     case memberRemove(id: Int)
+    /// `watch [PREFIX]`: each applied change, until interrupted.
+    case watch(prefix: [UInt8])
     /// `--help`, `help`, `help COMMAND`, `COMMAND --help`.
     case help(topic: String?)
 
@@ -22,7 +24,7 @@ public enum KvctlCommand: Sendable, Equatable {
     public var isWrite: Bool {
         switch self {
         case .put, .del, .cas, .incr: true
-        case .get, .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help: false
+        case .get, .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help, .watch: false
         }
     }
 }

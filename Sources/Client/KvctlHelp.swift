@@ -1,6 +1,6 @@
 /// kvctl's help texts: `--help` and `help COMMAND`.
 public enum KvctlHelp {
-    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "member", "help"]
+    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "member", "watch", "help"]
 
     /// One line per command: its arguments, then what it does.
     private static let commands: [(name: String, arguments: String, summary: String)] = [
@@ -14,6 +14,7 @@ public enum KvctlHelp {
          "load the cluster; prints throughput and latency p50/p99/p99.9"),
         ("snapshot", "save FILE", "write a consistent backup of the whole cluster to FILE"),
         ("member", "list | add ID PEER CLIENT | remove ID", "show or change the cluster's members, one at a time"),
+        ("watch", "[PREFIX]", "print each applied change of keys with PREFIX: SLOT EVENT KEY [VALUE]"),
         ("help", "[COMMAND]", "show help"),
     ]
 
@@ -82,6 +83,14 @@ public enum KvctlHelp {
                 "(FILE: its own [node.ID] section and a member's), then add it; it catches",
                 "up and votes once the change is committed. remove: a removed node exits;",
                 "a leader hands over first. One change at a time (-BUSY otherwise).",
+            ]
+        case "watch":
+            lines += [
+                "Sends 'CHANGES PREFIX' to one node, which streams every change it applies to",
+                "a key with PREFIX, in log order: slot, event (set, del, expire, expired,",
+                "incrby, append, rename_from, ...), key, and the value it left (none when the",
+                "key is gone). Runs until interrupted. If the node goes away it moves to",
+                "another one and says so: changes applied in between are not shown.",
             ]
         case "bench":
             lines += [

@@ -102,7 +102,7 @@ extension CommandName {
             return "server"
         case .cas, .rid, .snapshot, .members, .member:
             return "cluster"
-        case .publish, .subscribe, .unsubscribe, .psubscribe, .punsubscribe:
+        case .publish, .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .changes:
             return "pubsub"
         }
     }

@@ -9,6 +9,8 @@ public enum CommandName: String, CaseIterable, Sendable {
     case incrbyfloat
     // Pub/sub: PUBLISH goes through the log; the node keeps the subscriptions.
     case publish, subscribe, unsubscribe, psubscribe, punsubscribe
+    /// PaxosKV's own: `CHANGES [prefix]` streams applied key changes (kvctl watch).
+    case changes
     // Connection and server commands: answered by the router itself.
     case ping, echo, quit, auth, hello, select, reset
     case multi, exec, discard, watch, unwatch
@@ -34,7 +36,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .del, .exists, .mget, .scan, .auth, .watch, .config, .client: return -2
         case .incrby, .decrby, .incrbyfloat, .publish: return 3
         case .subscribe, .psubscribe: return -2
-        case .unsubscribe, .punsubscribe: return -1
+        case .unsubscribe, .punsubscribe, .changes: return -1
         case .cas: return 4
         case .rid: return -4
         case .member: return -2
@@ -55,7 +57,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     /// What a RESP2 connection with subscriptions may still send, as in Redis.
     var isAllowedWhileSubscribed: Bool {
         switch self {
-        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .ping, .quit, .reset: return true
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .ping, .quit, .reset, .changes: return true
         default: return false
         }
     }

@@ -77,6 +77,9 @@ public struct CommandRouter: Sendable {
             return .subscribe(Array(args[1...]), patterns: name == .psubscribe)
         case .unsubscribe, .punsubscribe:
             return .unsubscribe(Array(args[1...]), patterns: name == .punsubscribe)
+        case .changes:
+            guard args.count <= 2 else { throw .wrongArity("changes") }
+            return .changes(args.count == 2 ? args[1] : [])
         case .echo:
             return .reply(.bulk(args[1]))
         case .quit:

@@ -26,7 +26,12 @@ public final class ConnectionState {
     /// Subscribed channels and patterns (pub/sub); the node delivers by them.
     public private(set) var channels: Set<[UInt8]> = []
     public private(set) var patterns: Set<[UInt8]> = []
-    public var subscriptionCount: Int { channels.count + patterns.count }
+    /// `CHANGES prefix` feeds (kvctl watch): every applied change of a key with the prefix.
+    public private(set) var changeFeeds: Set<[UInt8]> = []
+    public var subscriptionCount: Int { channels.count + patterns.count + changeFeeds.count }
+
+    /// Adds a change feed; false when it was there already.
+    public func addChangeFeed(_ prefix: [UInt8]) -> Bool { changeFeeds.insert(prefix).inserted }
     /// CLIENT SETNAME / HELLO SETNAME.
     public var name: [UInt8]?
     /// CLIENT ID and HELLO's `id`; the daemon picks it (unique per connection).
@@ -78,6 +83,7 @@ public final class ConnectionState {
     func unsubscribeAll() {
         channels = []
         patterns = []
+        changeFeeds = []
     }
 
     func unwatch() {

@@ -8,6 +8,11 @@ public enum PubSubReplies {
         .push([.bulk(Array(kind.utf8)), .bulk(name), .integer(Int64(count))])
     }
 
+    /// One applied change for a CHANGES feed: slot, event, key, value (nil when gone).
+    public static func change(slot: UInt64, event: String, key: [UInt8], value: [UInt8]?) -> RESPValue {
+        .push([.bulk(Array("change".utf8)), .integer(Int64(slot)), .bulk(Array(event.utf8)), .bulk(key), .bulk(value)])
+    }
+
     public static func message(channel: [UInt8], _ message: [UInt8]) -> RESPValue {
         .push([.bulk(Array("message".utf8)), .bulk(channel), .bulk(message)])
     }

@@ -26,6 +26,8 @@ public enum RouteDecision: Equatable, Sendable {
     case subscribe([[UInt8]], patterns: Bool)
     /// UNSUBSCRIBE / PUNSUBSCRIBE; no names: all of that kind.
     case unsubscribe([[UInt8]], patterns: Bool)
+    /// CHANGES prefix: the node streams each applied change of a key with it.
+    case changes([UInt8])
     /// CONFIG SET notify-keyspace-events: the node changes its state machine's setting.
     case setNotifications(NotifyFlags)
 }

@@ -89,7 +89,8 @@ extension KVStateMachine {
             throw DecodeError.invalid("unknown snapshot version \(version)")
         }
         var restored = KVStateMachine(sessionTTLms: sessionTTLms, maxSessions: maxSessions, maxValueBytes: maxValueBytes)
-        restored.notifyFlags = notifyFlags  // a node-local setting, not state
+        restored.notifyFlags = notifyFlags  // node-local settings, not state
+        restored.announcesChanges = announcesChanges
         restored.clockMs = try r.u64()
 
         let keyCount = try r.u64()

@@ -14,6 +14,9 @@ extension KVStateMachine {
 
     /// A keyspace notification for `key`, if its class is switched on.
     mutating func announce(_ event: KeyEvent, _ key: [UInt8]) {
+        if announcesChanges, event != .new {
+            Notices.appendChange(event: event, key: key, value: map.value(for: key), to: &notices)
+        }
         guard !notifyFlags.isEmpty, notifyFlags.announces(event.flag) else { return }
         let name = Array(event.rawValue.utf8)
         if notifyFlags.contains(.keyspace) {

@@ -25,6 +25,8 @@ public struct KVStateMachine: StateMachine, Sendable {
     /// Which keyspace notifications to announce (`notify-keyspace-events`).
     /// Node-local: it changes no state and no reply, only what is announced.
     public var notifyFlags: NotifyFlags = []
+    /// Announce every key change with its value (for `CHANGES` feeds); node-local too.
+    public var announcesChanges = false
     /// What the slot being applied announced (`Notices`), until taken.
     var notices: [UInt8] = []
 

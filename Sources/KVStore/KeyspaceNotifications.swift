@@ -81,24 +81,47 @@ enum KeyEvent: String {
     }
 }
 
-/// What applying one slot announced: (channel, message) pairs in order,
-/// published messages and keyspace notifications alike.
+/// What applying one slot announced, in order: messages for a channel
+/// (PUBLISH, keyspace notifications) and, for `CHANGES` feeds (`kvctl
+/// watch`), key changes with the value they left.
+public enum Notice: Equatable, Sendable {
+    case message(channel: [UInt8], message: [UInt8])
+    case change(event: String, key: [UInt8], value: [UInt8]?)
+}
+
 public enum Notices {
     static func append(channel: [UInt8], message: [UInt8], to out: inout [UInt8]) {
         var w = ByteWriter()
+        w.u8(0)
         w.blob(channel)
         w.blob(message)
         out += w.bytes
     }
 
-    /// The pairs `takeNotices` encoded; empty for bytes it did not make.
-    public static func decode(_ bytes: [UInt8]) -> [(channel: [UInt8], message: [UInt8])] {
+    static func appendChange(event: KeyEvent, key: [UInt8], value: [UInt8]?, to out: inout [UInt8]) {
+        var w = ByteWriter()
+        w.u8(value == nil ? 1 : 2)
+        w.blob(Array(event.rawValue.utf8))
+        w.blob(key)
+        if let value { w.blob(value) }
+        out += w.bytes
+    }
+
+    /// What `takeNotices` encoded; it stops at bytes it did not make.
+    public static func decode(_ bytes: [UInt8]) -> [Notice] {
         var r = ByteReader(bytes)
-        var pairs: [(channel: [UInt8], message: [UInt8])] = []
+        var notices: [Notice] = []
         while r.remaining > 0 {
-            guard let channel = try? r.blob(), let message = try? r.blob() else { return pairs }
-            pairs.append((channel, message))
+            guard let kind = try? r.u8(), let first = try? r.blob(), let second = try? r.blob() else { return notices }
+            switch kind {
+            case 0: notices.append(.message(channel: first, message: second))
+            case 1: notices.append(.change(event: String(decoding: first, as: UTF8.self), key: second, value: nil))
+            case 2:
+                guard let value = try? r.blob() else { return notices }
+                notices.append(.change(event: String(decoding: first, as: UTF8.self), key: second, value: value))
+            default: return notices
+            }
         }
-        return pairs
+        return notices
     }
 }

@@ -12,6 +12,8 @@ func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
         return runStatus(endpoints, timeoutSeconds: invocation.timeoutSeconds)
     case .bench(let options):
         return runBench(options, endpoints, timeoutSeconds: invocation.timeoutSeconds)
+    case .watch(let prefix):
+        return runWatch(prefix, endpoints, timeoutSeconds: invocation.timeoutSeconds)
     default:
         // Start at a random endpoint: spreads single commands over the nodes.
         // An attempt outlasts the server's request timeout: giving up first

@@ -1,3 +1,4 @@
+import Chaos
 import Client
 import Glibc
 import Testing
@@ -123,5 +124,34 @@ private extension RESPValue {
     var asArray: RESPValue {
         if case .push(let items) = self { return .array(items) }
         return self
+    }
+}
+
+extension ClusterSuite.PubSubClusterTests {
+    @Test("kvctl watch PREFIX prints each applied change (slot, event, key, value) of keys with the prefix, in log order, until killed")
+    func kvctlWatch() throws {
+        let (cluster, leader, follower) = try TestCluster.startSettled(tuning: Self.tuning)
+        defer { cluster.stopAll() }
+        let kvctl = try #require(builtExecutable("kvctl"), "no kvctl in this build")
+        let watcher = try DaemonProcess(executable: kvctl,
+                                        arguments: ["--endpoints", "127.0.0.1:\(cluster.clientPorts[follower]!)", "watch", "w:"],
+                                        logPath: cluster.directory + "/watch.log")
+        defer { watcher.kill() }
+        #expect(cluster.wait(timeoutMs: 10_000) { watcher.log.contains("watching keys starting with 'w:'") }, "\(watcher.log)")
+        let client = try cluster.client(leader)
+        _ = try client.call("SET", "w:a", "1")
+        _ = try client.call("SET", "other", "x")
+        _ = try client.call("INCR", "w:a")
+        _ = try client.call("SET", "w:t", "v", "PX", "50")
+        _ = try client.call("DEL", "w:a")
+        let expected = ["set w:a 1", "incrby w:a 2", "set w:t v", "expire w:t v", "del w:a", "expired w:t"]
+        let lines = { watcher.log.split(separator: "\n").filter { !$0.hasPrefix("watching") }.map(String.init) }
+        #expect(cluster.wait(timeoutMs: 10_000) { lines().count >= expected.count }, "\(watcher.log)")
+        let got = lines()
+        #expect(got.map { $0.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "" } == expected, "\(got)")
+        let slots = got.compactMap { UInt64($0.split(separator: " ").first ?? "") }
+        #expect(slots.count == expected.count && zip(slots, slots.dropFirst()).allSatisfy { $0 <= $1 }, "\(got)")
+        cluster.stopAll()
+        cluster.removeFiles()
     }
 }

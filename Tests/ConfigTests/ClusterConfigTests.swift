@@ -66,6 +66,16 @@ struct ClusterConfigTests {
         #expect(core.heartbeatMs == 20 && core.snapshotEvery == 1_000 && core.peers == [1])
     }
 
+    @Test("notify_keyspace_events takes Redis's letters (default off); another letter is an error naming its line")
+    func notifyKeyspaceEvents() throws {
+        #expect(try ClusterConfig.parse("cluster = \"x\"\n" + node1, path: "a.conf").notifyKeyspaceEvents == "")
+        let config = try ClusterConfig.parse("cluster = \"x\"\nnotify_keyspace_events = \"KEA\"\n" + node1, path: "a.conf")
+        #expect(config.notifyKeyspaceEvents == "KEA")
+        let error = parseError("cluster = \"x\"\nnotify_keyspace_events = \"KQ\"\n" + node1)
+        #expect(error?.line == 2, "\(String(describing: error))")
+        #expect(error.map { "\($0)".contains("Ag$lshzxeKEtmdn") } == true)
+    }
+
     @Test("defaults hold when no tuning keys are given")
     func defaults() throws {
         let config = try ClusterConfig.parse("cluster = \"x\"\n" + node1, path: "a.conf")

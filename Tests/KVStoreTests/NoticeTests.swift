@@ -6,7 +6,12 @@ import Testing
 struct NoticeTests {
     func announced(_ kv: inout KVStateMachine) -> [String] {
         guard let bytes = kv.takeNotices() else { return [] }
-        return Notices.decode(bytes).map { "\(String(decoding: $0.channel, as: UTF8.self)) \(String(decoding: $0.message, as: UTF8.self))" }
+        return Notices.decode(bytes).map { notice in
+            switch notice {
+            case let .message(channel, message): "\(String(decoding: channel, as: UTF8.self)) \(String(decoding: message, as: UTF8.self))"
+            case let .change(event, key, value): "change \(event) \(String(decoding: key, as: UTF8.self)) \(value.map { String(decoding: $0, as: UTF8.self) } ?? "nil")"
+            }
+        }
     }
 
     @Test("PUBLISH is announced whatever the flags; taking the notices clears them; the reply is 0")
@@ -81,5 +86,18 @@ struct NoticeTests {
         #expect(NotifyFlags(letters: "")?.letters == "")
         #expect(NotifyFlags(letters: "An")?.letters == "A")  // n is outside A but A prints alone, as Redis
         #expect(NotifyFlags(letters: "Q") == nil)
+    }
+
+    @Test("with change feeds on, every change is announced with the value it left (nil when gone), in order")
+    func changeFeed() {
+        var kv = KVStateMachine()
+        kv.announcesChanges = true
+        _ = kv.run(.set(b("k"), b("1"), condition: .none), at: 1)
+        _ = kv.run(.incrBy(b("k"), 4), at: 2)
+        _ = kv.run(.setWith(b("t"), b("v"), SetOptions(expiry: .after(ms: 10))), at: 3)
+        _ = kv.run(.del([b("k")]), at: 4)
+        kv.advance(logTimeMs: 20)
+        #expect(announced(&kv) == ["change set k 1", "change incrby k 5", "change set t v", "change expire t v", "change del k nil",
+                                   "change expired t nil"])
     }
 }

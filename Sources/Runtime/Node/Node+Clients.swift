@@ -28,6 +28,7 @@ extension Node {
             self.clients[key] = nil
             self.attention[key] = nil
             self.pubsub.removeAll(of: client)
+            self.stopChangesIfUnwatched()
         }
         do throws(IOError) {
             try connection.start()
@@ -99,6 +100,9 @@ extension Node {
         case .unsubscribe(let names, let patterns):
             metrics.count(name, .ok)
             unsubscribe(names, patterns: patterns, for: client)
+        case .changes(let prefix):
+            metrics.count(name, .ok)
+            addChangeFeed(prefix, for: client)
         case .setNotifications(let flags):
             replica.changeLocalSetting { $0.notifyFlags = flags }
             metrics.count(name, .ok)

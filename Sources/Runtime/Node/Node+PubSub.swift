@@ -31,10 +31,37 @@ extension Node {
         client.enqueue(out)
     }
 
+    /// `CHANGES prefix`: this node's state machine starts announcing every change.
+    func addChangeFeed(_ prefix: [UInt8], for client: ClientHandler) {
+        _ = client.session.addChangeFeed(prefix)
+        pubsub.addFeed(client)
+        if !replica.stateMachine.announcesChanges { replica.changeLocalSetting { $0.announcesChanges = true } }
+        var out: [UInt8] = []
+        routing.encoder(for: client.session).append(
+            PubSubReplies.confirmation("changes", prefix, count: client.session.subscriptionCount), to: &out)
+        client.enqueue(out)
+    }
+
+    /// Once no feed is left, changes are no longer announced (they cost a copy each).
+    func stopChangesIfUnwatched() {
+        if replica.stateMachine.announcesChanges, !pubsub.hasFeeds { replica.changeLocalSetting { $0.announcesChanges = false } }
+    }
+
     /// What applied slots announced, pushed to this node's subscribers.
     func deliver(_ notices: [(Slot, [UInt8])]) {
-        for (_, bytes) in notices {
-            for (channel, message) in Notices.decode(bytes) {
+        for (slot, bytes) in notices {
+            for notice in Notices.decode(bytes) {
+                guard case let .message(channel, message) = notice else {
+                    if case let .change(event, key, value) = notice {
+                        for client in pubsub.feeds(for: key) {
+                            var out: [UInt8] = []
+                            routing.encoder(for: client.session).append(
+                                PubSubReplies.change(slot: slot, event: event, key: key, value: value), to: &out)
+                            client.connection.send(out)
+                        }
+                    }
+                    continue
+                }
                 pubsub.publish(channel, message) { client, value in
                     var out: [UInt8] = []
                     let pushed: RESPValue = switch value {
@@ -47,5 +74,6 @@ extension Node {
                 }
             }
         }
+        stopChangesIfUnwatched()
     }
 }

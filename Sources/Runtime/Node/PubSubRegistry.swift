@@ -7,6 +7,25 @@ import KVStore
 final class PubSubRegistry {
     private var channels: [[UInt8]: [ObjectIdentifier: ClientHandler]] = [:]
     private var patterns: [[UInt8]: (glob: GlobPattern, clients: [ObjectIdentifier: ClientHandler])] = [:]
+    /// CHANGES feeds: (connection, prefix).
+    private var feeds: [ObjectIdentifier: ClientHandler] = [:]
+
+    var hasFeeds: Bool { !feeds.isEmpty }
+
+    func addFeed(_ client: ClientHandler) { feeds[ObjectIdentifier(client)] = client }
+
+    /// Every live feed whose prefix `key` has (stale ones leave).
+    func feeds(for key: [UInt8]) -> [ClientHandler] {
+        var result: [ClientHandler] = []
+        for (id, client) in feeds {
+            guard client.isOpen, !client.session.changeFeeds.isEmpty else {
+                feeds[id] = nil
+                continue
+            }
+            if client.session.changeFeeds.contains(where: { key.starts(with: $0) }) { result.append(client) }
+        }
+        return result
+    }
 
     func add(_ client: ClientHandler, _ name: [UInt8], pattern: Bool) {
         if pattern {
@@ -30,6 +49,7 @@ final class PubSubRegistry {
     func removeAll(of client: ClientHandler) {
         for name in client.session.channels { remove(client, name, pattern: false) }
         for name in client.session.patterns { remove(client, name, pattern: true) }
+        feeds[ObjectIdentifier(client)] = nil
     }
 
     /// Calls `send` for every live subscription `channel` reaches: each
