@@ -51,29 +51,23 @@ extension Node {
     func deliver(_ notices: [(Slot, [UInt8])]) {
         for (slot, bytes) in notices {
             for notice in Notices.decode(bytes) {
-                guard case let .message(channel, message) = notice else {
-                    if case let .change(event, key, value) = notice {
-                        for client in pubsub.feeds(for: key) {
-                            var out: [UInt8] = []
-                            routing.encoder(for: client.session).append(
-                                PubSubReplies.change(slot: slot, event: event, key: key, value: value), to: &out)
-                            client.connection.send(out)
-                        }
+                switch notice {
+                case let .message(channel, message):
+                    pubsub.publish(channel, message) { client, value in push(value, to: client) }
+                case let .change(event, key, value):
+                    for client in pubsub.feeds(for: key) {
+                        push(PubSubReplies.change(slot: slot, event: event, key: key, value: value), to: client)
                     }
-                    continue
-                }
-                pubsub.publish(channel, message) { client, value in
-                    var out: [UInt8] = []
-                    let pushed: RESPValue = switch value {
-                    case let .message(channel, message): PubSubReplies.message(channel: channel, message)
-                    case let .patternMessage(pattern, channel, message):
-                        PubSubReplies.patternMessage(pattern: pattern, channel: channel, message)
-                    }
-                    routing.encoder(for: client.session).append(pushed, to: &out)
-                    client.connection.send(out)
                 }
             }
         }
         stopChangesIfUnwatched()
+    }
+
+    /// A push frame goes out at once, not in the connection's reply order.
+    private func push(_ value: RESPValue, to client: ClientHandler) {
+        var out: [UInt8] = []
+        routing.encoder(for: client.session).append(value, to: &out)
+        client.connection.send(out)
     }
 }

@@ -1,5 +1,6 @@
 import ClientPort
 import KVStore
+import Wire
 
 /// Who on this node subscribed to what: an index over the sessions' own
 /// subscription sets, which are the truth. An entry whose connection closed
@@ -56,15 +57,15 @@ final class PubSubRegistry {
     /// channel subscriber, then each pattern that matches (as Redis counts them).
     /// Returns how many deliveries that was.
     @discardableResult
-    func publish(_ channel: [UInt8], _ message: [UInt8], send: (ClientHandler, RESPValueBox) -> Void) -> Int {
+    func publish(_ channel: [UInt8], _ message: [UInt8], send: (ClientHandler, RESPValue) -> Void) -> Int {
         var delivered = 0
         for client in live(channels[channel] ?? [:], channel, pattern: false) {
-            send(client, .message(channel: channel, message))
+            send(client, PubSubReplies.message(channel: channel, message))
             delivered += 1
         }
         for (pattern, entry) in patterns where entry.glob.matches(channel) {
             for client in live(entry.clients, pattern, pattern: true) {
-                send(client, .patternMessage(pattern: pattern, channel: channel, message))
+                send(client, PubSubReplies.patternMessage(pattern: pattern, channel: channel, message))
                 delivered += 1
             }
         }
@@ -89,10 +90,4 @@ final class PubSubRegistry {
         }
         return result
     }
-}
-
-/// A message to push, rendered per connection (its protocol version).
-enum RESPValueBox {
-    case message(channel: [UInt8], [UInt8])
-    case patternMessage(pattern: [UInt8], channel: [UInt8], [UInt8])
 }
