@@ -10,7 +10,8 @@ import PaxosCore
 //   u64 deadline count, then per key with a deadline: blob key, u64
 //   deadline (log time, ms, after clockMs), in the map's (KeyHash, key) order;
 //   u64 change seq, u64 change horizon, u32 count, then per remembered key
-//   change (for WATCH): blob key, u64 seq, oldest first.
+//   change (for WATCH): u64 KeyHash of the key, u64 seq, oldest first
+//   (version 4 held the key itself, a blob, instead of its hash).
 // Every order is canonical (the tombstones' is the deterministic order of
 // forgetting, never a Dictionary's), so equal states give identical bytes on
 // every node, and restore rejects input that is out of order or has duplicate
@@ -25,7 +26,9 @@ import PaxosCore
 // index (or with no seq-1 retries in flight) avoids it.
 extension KVStateMachine {
     static let snapshotMagic: [UInt8] = Array("PKVS".utf8)
-    static let snapshotVersion: UInt32 = 4
+    static let snapshotVersion: UInt32 = 5
+    /// The last version that remembered changed keys by their bytes.
+    static let snapshotVersionWithChangedKeys: UInt32 = 4
     /// The last version without remembered changes.
     static let snapshotVersionWithoutChanges: UInt32 = 3
     /// The last version without deadlines.
@@ -35,7 +38,7 @@ extension KVStateMachine {
 
     /// The whole state (map, sessions, log clock) as deterministic bytes.
     public func snapshot() -> [UInt8] {
-        let size = 64 + 16 * sessions.forgotten.count + 32 * changes.count + 8 * map.count + map.payloadBytes + 16 * expires.count
+        let size = 64 + 16 * sessions.forgotten.count + 16 * changes.count + 8 * map.count + map.payloadBytes + 16 * expires.count
         var w = ByteWriter(capacity: size)
         w.raw(Self.snapshotMagic)
         w.u32(Self.snapshotVersion)
@@ -71,7 +74,7 @@ extension KVStateMachine {
         w.u64(changes.horizon)
         w.u32(UInt32(changes.count))
         for change in changes.inOrder {
-            w.blob(change.key)
+            w.u64(change.keyHash)
             w.u64(change.seq)
         }
         return w.bytes
@@ -136,12 +139,12 @@ extension KVStateMachine {
         if version > Self.snapshotVersionWithoutChanges {
             let seq = try r.u64()
             let horizon = try r.u64()
-            let n = try r.count(minBytesEach: 12)
+            let n = try r.count(minBytesEach: version == Self.snapshotVersionWithChangedKeys ? 12 : 16)
             var list: [RecentChanges.Change] = []
             list.reserveCapacity(n)
             for _ in 0..<n {
-                let key = try r.blob()
-                list.append(RecentChanges.Change(seq: try r.u64(), key: key))
+                let keyHash = version == Self.snapshotVersionWithChangedKeys ? KeyHash.of(try r.blob()) : try r.u64()
+                list.append(RecentChanges.Change(seq: try r.u64(), keyHash: keyHash))
             }
             restored.changes = try RecentChanges(capacity: changes.capacity, seq: seq, horizon: horizon, changes: list)
         }

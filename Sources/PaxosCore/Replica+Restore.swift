@@ -1,13 +1,13 @@
 /// Rebuilding acceptor, learner and proposer state from what was durable.
 extension Replica {
-    mutating func restore(from recovered: RecoveredState) {
+    mutating func restore(from recovered: RecoveredState) throws(SnapshotUnreadable) {
         acceptor.promised = defects.restoredPromise(recovered.promised)
         if let data = recovered.snapshotData {
             learner.snapshotBytes = data.count
             do {
                 try installSnapshotData(data)
             } catch {
-                preconditionFailure("own snapshot does not decode: \(error)")
+                throw SnapshotUnreadable(index: recovered.snapshotIndex, reason: "\(error)")
             }
         }
         acceptor.snapshotIndex = recovered.snapshotIndex
@@ -30,4 +30,11 @@ extension Replica {
         acceptor.isNewNode = config.joining && !recovered.mayVote
         precondition(applied == snapshotIndex && commitIndex == snapshotIndex, "a restart starts from the snapshot")
     }
+}
+
+/// The node's own durable snapshot does not decode.
+public struct SnapshotUnreadable: Error, CustomStringConvertible {
+    public var index: Slot
+    public var reason: String
+    public var description: String { "own snapshot at slot \(index) does not decode: \(reason)" }
 }

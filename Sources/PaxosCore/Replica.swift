@@ -35,6 +35,17 @@ public struct Replica<SM: StateMachine> {
     var startedMs: UInt64? = nil
 
     public init(config: CoreConfig, stateMachine: SM, recovered: RecoveredState) {
+        do {
+            try self.init(config: config, stateMachine: stateMachine, recovering: recovered)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+
+    /// As `init(config:stateMachine:recovered:)`, but a durable snapshot
+    /// that does not decode (written by another version, say) is an error
+    /// the runtime can report, not a trap.
+    public init(config: CoreConfig, stateMachine: SM, recovering recovered: RecoveredState) throws(SnapshotUnreadable) {
         precondition(config.snapshotLogShare >= 1, "snapshotLogShare must be at least 1")
         self.config = config
         membership = Membership(members: config.members, addresses: config.memberAddresses.filter { config.members.contains($0.key) })
@@ -44,7 +55,7 @@ public struct Replica<SM: StateMachine> {
         election = Election(config)
         defects = Defects(config.bugs)
         learner.knowsMembers = config.knowsMembers
-        restore(from: recovered)
+        try restore(from: recovered)
         // A restored snapshot's configuration is the starting point, not news.
         precondition(outbox.out.persist.isEmpty && outbox.out.messages.isEmpty, "restoring asked for I/O")
         outbox.out = Output()

@@ -121,7 +121,7 @@ struct SnapshotTests {
         _ = kv.run(.set(b("k"), b("v"), condition: .none), at: 5)
         _ = kv.run(.rid(clientID: b("c"), seq: 1, .dbsize), at: 6)
         let body = kv.snapshot().dropLast(kv.changesSectionBytes)
-        #expect(Array(body[4..<8]) == [4, 0, 0, 0])
+        #expect(Array(body[4..<8]) == [5, 0, 0, 0])
         #expect(Array(body.suffix(12)) == [UInt8](repeating: 0, count: 12))  // no tombstones, no deadlines
         var old = Array(body.dropLast([1: 12, 2: 8, 3: 0][version]!))
         old[4] = version

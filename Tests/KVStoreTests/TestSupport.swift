@@ -17,7 +17,7 @@ extension KVStateMachine {
     }
 
     /// Bytes of the snapshot's last section, the remembered key changes.
-    var changesSectionBytes: Int { 20 + changes.inOrder.reduce(0) { $0 + 12 + $1.key.count } }
+    var changesSectionBytes: Int { 20 + 16 * changes.count }
 
     /// The same state without its history of key changes (which depends on
     /// the order things were written, as it should).

@@ -92,11 +92,23 @@ struct WatchStateTests {
         #expect(exec(&copy, watching: ["b"], at: seq, []) == .nil)
         // A version-3 snapshot (before changes) restores with nothing remembered.
         var v3 = Array(kv.snapshot())
-        let tail = 8 + 8 + 4 + 2 * (4 + 1 + 8)  // seq, horizon, count, two changes of 1-byte keys
+        let tail = 8 + 8 + 4 + 2 * 16  // seq, horizon, count, two changes (key hash, seq)
         v3.removeLast(tail)
         v3[4] = 3
         var old = KVStateMachine()
         try old.restore(from: v3)
         #expect(old.changeSeq == 0 && old.contents == kv.contents)
+        // A version-4 snapshot (changes remembered by key bytes) restores to the same decisions.
+        var v4 = Array(kv.snapshot().dropLast(2 * 16))
+        v4[4] = 4
+        for key in ["a", "b"] {
+            v4 += [1, 0, 0, 0] + b(key)
+            let seq: UInt64 = key == "a" ? 1 : 2
+            v4 += (0..<8).map { UInt8(truncatingIfNeeded: seq >> (8 * UInt64($0))) }
+        }
+        var fromV4 = KVStateMachine()
+        try fromV4.restore(from: v4)
+        #expect(exec(&fromV4, watching: ["a"], at: seq, []) == .array([]))
+        #expect(exec(&fromV4, watching: ["b"], at: seq, []) == .nil)
     }
 }

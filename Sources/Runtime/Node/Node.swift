@@ -91,7 +91,11 @@ public final class Node {
             coreConfig.memberAddresses = [:]
             coreConfig.joining = true
         }
-        replica = Replica(config: coreConfig, stateMachine: machine, recovered: opened.recovered)
+        do {
+            replica = try Replica(config: coreConfig, stateMachine: machine, recovering: opened.recovered)
+        } catch {
+            throw NodeStartError("\(me.data): \(error). Written by another paxosd version? Start this node on an empty data directory to catch up from the others, or restore a backup (paxosd --restore).", exitCode: 1)
+        }
         nextSerial = SystemClock.wallMs() &* 1_000_000
         metrics = NodeMetrics(startCommit: replica.commitIndex)
         routing = ClientRouting(config: config, clientPort: Int(me.client.port))
