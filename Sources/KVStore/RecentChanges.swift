@@ -25,7 +25,7 @@ struct RecentChanges: Sendable {
     /// Changes at or below this may be forgotten.
     private(set) var horizon: UInt64 = 0
     /// Each remembered key's last change. Looked up only (rule 5).
-    private var lastChange: [UInt64: UInt64] = [:]
+    private var lastChange = LastChangeTable()
     /// The remembered changes, oldest first, from `head`.
     private var log: [Change] = []
     private var head = 0
@@ -43,7 +43,7 @@ struct RecentChanges: Sendable {
     mutating func note(_ key: [UInt8]) {
         seq += 1
         let keyHash = KeyHash.of(key)
-        lastChange[keyHash] = seq
+        lastChange.set(keyHash, seq)
         log.append(Change(seq: seq, keyHash: keyHash))
         if count > capacity { forgetOldest() }
     }
@@ -53,7 +53,7 @@ struct RecentChanges: Sendable {
     mutating func forgetAll() {
         seq += 1
         horizon = seq
-        lastChange = [:]
+        lastChange = LastChangeTable()
         log = []
         head = 0
     }
@@ -67,7 +67,7 @@ struct RecentChanges: Sendable {
         let oldest = log[head]
         head += 1
         horizon = oldest.seq
-        if lastChange[oldest.keyHash] == oldest.seq { lastChange[oldest.keyHash] = nil }
+        if lastChange[oldest.keyHash] == oldest.seq { lastChange.remove(oldest.keyHash) }
         if head > 1024, head * 2 > log.count {
             log.removeFirst(head)
             head = 0
@@ -82,7 +82,7 @@ struct RecentChanges: Sendable {
         for change in changes {
             guard change.seq > last, change.seq <= seq else { throw DecodeError.invalid("snapshot changes out of order") }
             last = change.seq
-            lastChange[change.keyHash] = change.seq
+            lastChange.set(change.keyHash, change.seq)
             log.append(change)
         }
         self.seq = seq
