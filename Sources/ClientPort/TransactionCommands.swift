@@ -21,7 +21,7 @@ extension CommandRouter {
             return try exec(session)
         case .watch:
             guard session.multiQueue == nil else { throw CommandError("ERR WATCH inside MULTI is not allowed") }
-            if let refusal = args.dropFirst().lazy.compactMap({ self.limits.validate(.get($0)) }).first {
+            if let refusal = args.dropFirst().lazy.compactMap({ self.limits.validate(key: $0) }).first {
                 throw CommandError(refusal)
             }
             return .watch(Array(args[1...]))

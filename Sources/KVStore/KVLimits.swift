@@ -66,6 +66,9 @@ public struct KVLimits: Sendable, Equatable {
         }
     }
 
+    /// An error reply when `key` alone is too long (WATCH names keys outside any command).
+    public func validate(key: [UInt8]) -> KVReply? { checkKey(key) }
+
     private func checkKey(_ key: [UInt8]) -> KVReply? { checkKey(key, what: "key") }
 
     private func checkKey(_ bytes: [UInt8], what: String) -> KVReply? {

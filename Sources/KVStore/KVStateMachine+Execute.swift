@@ -56,9 +56,7 @@ extension KVStateMachine {
             guard let value = map.value(for: key) else { return .nil }
             switch change {
             case .keep: break
-            case .clear:
-                if deadline(of: key) != nil { announce(.persist, key) }
-                clearDeadline(key)
+            case .clear: _ = persist(key)
             case .after, .at: applyDeadline(change, to: key)
             }
             return .bulk(value)

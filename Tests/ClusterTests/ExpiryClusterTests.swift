@@ -12,12 +12,6 @@ extension ClusterSuite {
 
         /// Each check as a Redis user writes it; then how late PX 100 keys go (printed, not asserted: no timing in tests).
         static let redisPyScript = """
-            import sys, time
-            try:
-                import redis
-            except ImportError:
-                print("MISSING redis-py: pip install redis (CI's .ci/run installs it)")
-                sys.exit(7)
             r = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=10)
             p = sys.argv[2]
             assert r.set(p + "k", "v", ex=1) is True
@@ -67,10 +61,9 @@ extension ClusterSuite {
         func redisPy() throws {
             let (cluster, leader, follower) = try TestCluster.startSettled(tuning: Self.tuning)
             defer { cluster.stopAll() }
-            try writeFile(cluster.directory + "/expiry.py", Self.redisPyScript)
             for (id, prefix) in [(leader, "lead:"), (follower, "foll:")] {
-                let result = try InteropTool.run("python3", [cluster.directory + "/expiry.py", "\(cluster.clientPorts[id]!)", prefix],
-                                                 in: cluster.directory, tag: "redis-py", timeoutMs: 60_000)
+                let result = try RedisPy.run(Self.redisPyScript, named: "expiry", in: cluster,
+                                             arguments: ["\(cluster.clientPorts[id]!)", prefix], timeoutMs: 60_000)
                 #expect(result.status == 0 && result.stdout.contains("PASS"), "node \(id):\n\(result.output)")
                 print("node \(id): " + (result.stdout.split(separator: "\n").first.map(String.init) ?? ""))
             }

@@ -166,12 +166,6 @@ extension ClusterSuite {
         /// Runs with redis-py's defaults (it may open with HELLO 3), then a
         /// transactional pipeline (MULTI/EXEC) and a plain one.
         static let redisPyScript = """
-            import sys
-            try:
-                import redis
-            except ImportError:
-                print("MISSING redis-py: pip install redis (CI's .ci/run installs it)")
-                sys.exit(7)
             r = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=10)
             p = sys.argv[2]
             assert r.ping() is True
@@ -208,10 +202,9 @@ extension ClusterSuite {
         func redisPy() throws {
             let (cluster, leader, follower) = try Self.startCluster()
             defer { cluster.stopAll() }
-            try writeFile(cluster.directory + "/client.py", Self.redisPyScript)
             for (id, prefix) in [(leader, "py-lead:"), (follower, "py-foll:")] {
-                let result = try InteropTool.run("python3", [cluster.directory + "/client.py", "\(cluster.clientPorts[id]!)", prefix],
-                                                 in: cluster.directory, tag: "redis-py", timeoutMs: 30_000)
+                let result = try RedisPy.run(Self.redisPyScript, named: "client", in: cluster,
+                                             arguments: ["\(cluster.clientPorts[id]!)", prefix], timeoutMs: 30_000)
                 #expect(result.status == 0 && result.stdout.contains("PASS"), "node \(id):\n\(result.output)")
                 print(result.stdout.split(separator: "\n").first.map { "node \(id): \($0)" } ?? "")
             }

@@ -13,12 +13,6 @@ extension ClusterSuite {
         static let tuning = ["heartbeat_ms": 50, "election_timeout_ms": 300]
 
         static let redisPyScript = """
-            import sys, time
-            try:
-                import redis
-            except ImportError:
-                print("MISSING redis-py: pip install redis (CI's .ci/run installs it)")
-                sys.exit(7)
             writer_port, reader_port = int(sys.argv[1]), int(sys.argv[2])
             p = sys.argv[3]
             w = redis.Redis(host="127.0.0.1", port=writer_port, socket_timeout=10)
@@ -67,11 +61,10 @@ extension ClusterSuite {
         func redisPy() throws {
             let (cluster, leader, follower) = try TestCluster.startSettled(tuning: Self.tuning)
             defer { cluster.stopAll() }
-            try writeFile(cluster.directory + "/pubsub.py", Self.redisPyScript)
             for (writer, reader, prefix) in [(leader, follower, "a:"), (follower, leader, "b:")] {
-                let result = try InteropTool.run(
-                    "python3", [cluster.directory + "/pubsub.py", "\(cluster.clientPorts[writer]!)", "\(cluster.clientPorts[reader]!)", prefix],
-                    in: cluster.directory, tag: "redis-py", timeoutMs: 60_000)
+                let result = try RedisPy.run(Self.redisPyScript, named: "pubsub", in: cluster,
+                                             arguments: ["\(cluster.clientPorts[writer]!)", "\(cluster.clientPorts[reader]!)", prefix],
+                                             timeoutMs: 60_000)
                 #expect(result.status == 0 && result.stdout.contains("PASS"), "writer \(writer), reader \(reader):\n\(result.output)")
             }
             cluster.stopAll()

@@ -12,12 +12,6 @@ extension ClusterSuite {
         static let tuning = ["heartbeat_ms": 50, "election_timeout_ms": 300]
 
         static let redisPyScript = """
-            import sys, threading
-            try:
-                import redis
-            except ImportError:
-                print("MISSING redis-py: pip install redis (CI's .ci/run installs it)")
-                sys.exit(7)
             ports = [int(x) for x in sys.argv[1].split(",")]
             p = sys.argv[2]
             clients = [redis.Redis(host="127.0.0.1", port=port, socket_timeout=10) for port in ports]
@@ -53,10 +47,11 @@ extension ClusterSuite {
             r.set(key, 0)
             per_thread, threads, retries = 25, 4, [0]
             lock = threading.Lock()
+            give_up = time.time() + 60
             def worker(i):
                 c = redis.Redis(host="127.0.0.1", port=ports[i % len(ports)], socket_timeout=10)
                 for _ in range(per_thread):
-                    while True:
+                    while time.time() < give_up:
                         with c.pipeline() as pipe:
                             try:
                                 pipe.watch(key)
@@ -81,11 +76,10 @@ extension ClusterSuite {
         func redisPy() throws {
             let (cluster, leader, follower) = try TestCluster.startSettled(tuning: Self.tuning)
             defer { cluster.stopAll() }
-            try writeFile(cluster.directory + "/watch.py", Self.redisPyScript)
             for (first, second, prefix) in [(leader, follower, "lead:"), (follower, leader, "foll:")] {
                 let ports = "\(cluster.clientPorts[first]!),\(cluster.clientPorts[second]!)"
-                let result = try InteropTool.run("python3", [cluster.directory + "/watch.py", ports, prefix],
-                                                 in: cluster.directory, tag: "redis-py", timeoutMs: 120_000)
+                let result = try RedisPy.run(Self.redisPyScript, named: "watch", in: cluster, arguments: [ports, prefix],
+                                             timeoutMs: 120_000)
                 #expect(result.status == 0 && result.stdout.contains("PASS"), "node \(first):\n\(result.output)")
                 print("from node \(first): " + (result.stdout.split(separator: "\n").first.map(String.init) ?? ""))
             }
