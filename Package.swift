@@ -20,8 +20,10 @@ let package = Package(
         .target(name: "PaxosCore"),
         .target(name: "KVStore", dependencies: ["PaxosCore", "Wire", "CRedisFloat"]),
         .target(name: "Wire", dependencies: ["PaxosCore", "CCRC32C"]),
-        .target(name: "Simulator", dependencies: ["PaxosCore"]),
+        .target(name: "Simulator", dependencies: ["PaxosCore", "Trace"]),
         .target(name: "Checker"),
+        // Pure: protocol trace events, their JSON lines, and message-sequence charts of them.
+        .target(name: "Trace", dependencies: ["PaxosCore"]),
         // The operating system, once: syscalls and errno errors, clock,
         // thread, lock, file I/O, sockets, epoll, eventfd, rlimits.
         .target(name: "Posix", dependencies: ["CLinux"]),
@@ -33,14 +35,14 @@ let package = Package(
         // Pure: the client port's commands, routing and replies.
         .target(name: "ClientPort", dependencies: ["PaxosCore", "KVStore", "Wire", "Config"]),
         // The daemon: event loop, connections, peers, the node, logging.
-        .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "Posix", "Config", "ClientPort", "CLinux", "Metrics"]),
+        .target(name: "Runtime", dependencies: ["PaxosCore", "KVStore", "Storage", "Wire", "Posix", "Config", "ClientPort", "CLinux", "Metrics", "Trace"]),
         // What talks to a cluster from outside: RESP client, INFO parsing, kvctl.
         .target(name: "Client", dependencies: ["Posix", "Wire", "Config", "PaxosCore"]),
         .target(name: "Chaos", dependencies: ["Client", "Posix", "Checker", "Wire", "PaxosCore"]),
         .executableTarget(name: "paxos-chaos", dependencies: ["Chaos", "Checker"]),
-        .executableTarget(name: "paxos-sim", dependencies: ["Simulator", "Posix"]),
+        .executableTarget(name: "paxos-sim", dependencies: ["Simulator", "Posix", "Trace"]),
         .executableTarget(name: "paxosd", dependencies: ["Runtime", "Config", "Posix"]),
-        .executableTarget(name: "kvctl", dependencies: ["Client", "Wire", "Posix", "Storage"]),
+        .executableTarget(name: "kvctl", dependencies: ["Client", "Wire", "Posix", "Storage", "Trace"]),
         .executableTarget(name: "storage-bench", dependencies: ["Storage", "Posix"]),
         .testTarget(name: "PaxosCoreTests", dependencies: ["PaxosCore", "Simulator"]),
         .testTarget(name: "KVStoreTests", dependencies: ["KVStore"]),
@@ -49,6 +51,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "PaxosCore", "Posix"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "PaxosCore"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Wire", "Posix", "Config", "Client"]),
+        .testTarget(name: "TraceTests", dependencies: ["Trace", "PaxosCore", "Simulator"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "PaxosCore"]),
         .testTarget(name: "PosixTests", dependencies: ["Posix"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore", "Posix"]),

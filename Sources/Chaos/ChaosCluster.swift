@@ -248,11 +248,8 @@ func isBindable(_ port: UInt16) -> Bool {
 }
 
 func writeTextFile(_ path: String, _ text: String) throws(ChaosError) {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw ChaosError("cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
     do throws(IOError) {
-        try Array(text.utf8).withBytes { (bytes) throws(IOError) in try Posix.writeAll(fd, bytes) }
+        try Posix.writeTextFile(path, text)
     } catch {
         throw ChaosError("cannot write \(path): \(error)")
     }

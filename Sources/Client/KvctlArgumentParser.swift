@@ -101,6 +101,8 @@ public struct KvctlArgumentParser {
         case "watch":
             guard args.count <= 1 else { throw usage("watch takes [PREFIX]", topic: name) }
             return .watch(prefix: args.first ?? [])
+        case "trace":
+            return .traceRender(try parseTraceRender(args))
         case "help":
             guard args.count <= 1 else { throw usage("help takes at most one COMMAND") }
             guard let topic = args.first.map(kvctlText) else { return .help(topic: nil) }
@@ -109,6 +111,52 @@ public struct KvctlArgumentParser {
         default:
             throw usage("unknown command '\(name)'")
         }
+    }
+
+    private func parseTraceRender(_ args: [[UInt8]]) throws(KvctlFailure) -> TraceRenderOptions {
+        guard let first = args.first, kvctlText(first) == "render" else {
+            throw usage("trace takes 'render FILE... [options]'", topic: "trace")
+        }
+        var options = TraceRenderOptions()
+        var rest = args.dropFirst().map(kvctlText)[...]
+        func value(_ flag: String) throws(KvctlFailure) -> String {
+            guard let v = rest.popFirst() else { throw usage("trace render: \(flag) needs a value", topic: "trace") }
+            return v
+        }
+        while let arg = rest.popFirst() {
+            switch arg {
+            case "--from", "--to":
+                let text = try value(arg)
+                guard let ms = TraceRenderOptions.parseTime(text) else {
+                    throw usage("trace render: \(arg) takes seconds after the first event (2.5, 2.5s or 2500ms), got '\(text)'", topic: "trace")
+                }
+                if arg == "--from" { options.fromMs = ms } else { options.toMs = ms }
+            case "--slots":
+                let text = try value(arg)
+                guard let slots = TraceRenderOptions.parseSlots(text) else {
+                    throw usage("trace render: --slots takes A-B with A <= B, got '\(text)'", topic: "trace")
+                }
+                options.slots = slots
+            case "--format":
+                let text = try value(arg)
+                guard let format = TraceRenderOptions.Format(rawValue: text) else {
+                    throw usage("trace render: --format is svg or text, got '\(text)'", topic: "trace")
+                }
+                options.format = format
+            case "--all-heartbeats":
+                options.allHeartbeats = true
+            case "-o", "--output":
+                options.output = try value(arg)
+            default:
+                guard !arg.hasPrefix("-") || arg == "-" else { throw usage("trace render: unknown option '\(arg)'", topic: "trace") }
+                options.files.append(arg)
+            }
+        }
+        guard !options.files.isEmpty else { throw usage("trace render needs at least one trace FILE", topic: "trace") }
+        if let from = options.fromMs, let to = options.toMs, from > to {
+            throw usage("trace render: --from is after --to", topic: "trace")
+        }
+        return options
     }
 
     private func parseMember(_ args: [[UInt8]]) throws(KvctlFailure) -> KvctlCommand {

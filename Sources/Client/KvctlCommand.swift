@@ -17,6 +17,8 @@ public enum KvctlCommand: Sendable, Equatable {
     case memberRemove(id: Int)
     /// `watch [PREFIX]`: each applied change, until interrupted.
     case watch(prefix: [UInt8])
+    /// `trace render FILE...`: a message-sequence chart of trace files (no cluster needed).
+    case traceRender(TraceRenderOptions)
     /// `--help`, `help`, `help COMMAND`, `COMMAND --help`.
     case help(topic: String?)
 
@@ -24,7 +26,7 @@ public enum KvctlCommand: Sendable, Equatable {
     public var isWrite: Bool {
         switch self {
         case .put, .del, .cas, .incr: true
-        case .get, .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help, .watch: false
+        case .get, .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help, .watch, .traceRender: false
         }
     }
 }

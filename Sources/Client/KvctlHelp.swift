@@ -1,6 +1,6 @@
 /// kvctl's help texts: `--help` and `help COMMAND`.
 public enum KvctlHelp {
-    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "member", "watch", "help"]
+    static let topics = ["get", "put", "del", "cas", "incr", "status", "bench", "snapshot", "member", "watch", "trace", "help"]
 
     /// One line per command: its arguments, then what it does.
     private static let commands: [(name: String, arguments: String, summary: String)] = [
@@ -15,6 +15,8 @@ public enum KvctlHelp {
         ("snapshot", "save FILE", "write a consistent backup of the whole cluster to FILE"),
         ("member", "list | add ID PEER CLIENT | remove ID", "show or change the cluster's members, one at a time"),
         ("watch", "[PREFIX]", "print each applied change of keys with PREFIX: SLOT EVENT KEY [VALUE]"),
+        ("trace", "render FILE... [--from T] [--to T] [--slots A-B] [--format svg|text] [-o OUT]",
+         "draw a message-sequence chart of trace files (paxosd --trace, paxos-sim --trace-json)"),
         ("help", "[COMMAND]", "show help"),
     ]
 
@@ -91,6 +93,20 @@ public enum KvctlHelp {
                 "incrby, append, rename_from, ...), key, and the value it left (none when the",
                 "key is gone). Runs until interrupted. If the node goes away it moves to",
                 "another one and says so: changes applied in between are not shown.",
+            ]
+        case "trace":
+            lines += [
+                "Merges the JSON-lines traces of 'paxosd --trace FILE' (one per node) or",
+                "'paxos-sim --trace-json FILE' in causal order and draws one lifeline per node,",
+                "an arrow per message coloured by ballot, chosen slots as green dots, elections",
+                "and partitions shaded, and a node's time down as a break in its lifeline.",
+                "Needs no cluster: it only reads the files.",
+                "  --from T, --to T   only events from/to T after the first one (2.5, 2.5s, 2500ms)",
+                "  --slots A-B        only events about slots A to B",
+                "  --format F         svg or text (default: svg when OUT ends in .svg, else text)",
+                "  --all-heartbeats   draw every Heartbeat, HeartbeatAck and Status instead of",
+                "                     one line counting those between two other events",
+                "  -o OUT             write to OUT instead of standard output",
             ]
         case "bench":
             lines += [

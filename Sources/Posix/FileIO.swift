@@ -100,3 +100,13 @@ extension Posix {
         return bytes
     }
 }
+
+extension Posix {
+    /// Replaces (or creates) the file at `path` with `text`; not synced: for
+    /// reports, traces and histories, never for data.
+    public static func writeTextFile(_ path: String, _ text: String) throws(IOError) {
+        let fd = try syscallValue("open \(path)") { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        defer { try? close(fd) }
+        try Array(text.utf8).withBytes { (bytes) throws(IOError) in try writeAll(fd, bytes) }
+    }
+}

@@ -11,6 +11,8 @@ public struct SimOptions: Sendable {
     public var settleMs: UInt64 = 20_000
     public var bugs: Set<Bug> = []
     public var trace = false
+    /// Record every protocol event (`Simulation.traceEvents`), for `--trace-json`.
+    public var recordsTrace = false
 
     // Fault rates, drawn from the seed by `derived`.
     public var lossRate = 0.02

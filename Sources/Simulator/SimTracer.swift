@@ -1,9 +1,74 @@
 import PaxosCore
+import Trace
 
 /// Prints a run as one line per event in simulated-time order, so a failing
-/// seed reads like a message diagram.
+/// seed reads like a message diagram; and, when asked, records every
+/// protocol event with vector clocks (`paxos-sim --trace-json`), simulated
+/// time standing for both wall and monotonic time.
 struct SimTracer {
     let enabled: Bool
+    private var recorders: [NodeID: TraceRecorder]?
+    private(set) var events: [TraceEvent] = []
+    /// Nodes with a cut or lossy link, shaded until the network heals.
+    private var cutOff: Set<NodeID> = []
+
+    init(enabled: Bool, recording: Bool) {
+        self.enabled = enabled
+        recorders = recording ? [:] : nil
+    }
+
+    var isRecording: Bool { recorders != nil }
+
+    /// A message handed to the network; its stamp travels with it.
+    mutating func sent(_ env: Envelope, at time: UInt64) -> VectorClock? {
+        guard recorders != nil else { return nil }
+        var r = recorders![env.from] ?? TraceRecorder(node: env.from)
+        let (event, stamp) = r.send(env.message, to: env.to, wallMs: time, monoMs: time)
+        recorders![env.from] = r
+        events.append(event)
+        return stamp
+    }
+
+    mutating func received(_ env: Envelope, stamp: VectorClock?, at time: UInt64) {
+        guard recorders != nil else { return }
+        var r = recorders![env.to] ?? TraceRecorder(node: env.to)
+        events.append(r.receive(env.message, from: env.from, stamp: stamp, wallMs: time, monoMs: time))
+        recorders![env.to] = r
+    }
+
+    mutating func local(_ node: NodeID, _ summary: LocalSummary?, at time: UInt64) {
+        guard recorders != nil, let summary else { return }
+        var r = recorders![node] ?? TraceRecorder(node: node)
+        events.append(r.local(summary, wallMs: time, monoMs: time))
+        recorders![node] = r
+    }
+
+    /// What one step of a node's core did that a chart shows.
+    mutating func stepped(_ node: NodeID, _ out: Output, at time: UInt64) {
+        guard recorders != nil else { return }
+        local(node, LocalSummary.chosen(out.applied), at: time)
+        for event in out.events { local(node, LocalSummary(event), at: time) }
+    }
+
+    /// The links in `links` ([from, to]) now lose messages.
+    mutating func partitioned(_ links: Set<[NodeID]>, at time: UInt64) {
+        guard recorders != nil else { return }
+        var affected: [NodeID: Set<NodeID>] = [:]
+        for l in links {
+            affected[l[0], default: []].insert(l[1])
+            affected[l[1], default: []].insert(l[0])
+        }
+        for node in affected.keys.sorted() {
+            let others = affected[node]!.sorted().map { "n\($0)" }.joined(separator: ", ")
+            local(node, LocalSummary(name: "partitioned", label: "links to \(others) cut or lossy"), at: time)
+            cutOff.insert(node)
+        }
+    }
+
+    mutating func healed(at time: UInt64) {
+        for node in cutOff.sorted() { local(node, LocalSummary(name: "healed", label: "network heals"), at: time) }
+        cutOff = []
+    }
 
     func note(_ text: @autoclosure () -> String, at time: UInt64) {
         guard enabled else { return }

@@ -85,6 +85,7 @@ extension Simulation {
         cut.insert([a, b])
         cut.insert([b, a])
         tracer.note("link cut n\(a) <-> n\(b)", at: now)
+        tracer.partitioned([[a, b], [b, a]], at: now)
     }
 
     /// Restores every cut link.

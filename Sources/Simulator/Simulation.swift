@@ -1,11 +1,12 @@
 import PaxosCore
+import Trace
 
 /// A whole cluster in one process: nodes running the real core against a
 /// simulated network, disks and clock, with faults drawn from one seed.
 public struct Simulation {
     enum Event {
         case tick(NodeID)
-        case deliver(Envelope, incarnation: Int)
+        case deliver(Envelope, incarnation: Int, stamp: VectorClock?)
         case syncDone(NodeID, incarnation: Int)
         case clientNext(Int)
         case crash
@@ -52,12 +53,14 @@ public struct Simulation {
     var probeSucceeded = false
     public internal(set) var counters = SimCounters()
     var tracer: SimTracer
+    /// Every protocol event of the run so far, when `options.recordsTrace`.
+    public var traceEvents: [TraceEvent] { tracer.events }
 
     public init(options: SimOptions) {
         self.options = options
         rng = SimRandom(seed: options.seed)
         ids = Array(1...options.nodes)
-        tracer = SimTracer(enabled: options.trace)
+        tracer = SimTracer(enabled: options.trace, recording: options.recordsTrace)
         checker = SimChecker(membership: Membership(members: options.initialMembers), leaseEvery: options.leaseEvery)
         // Skew from its own stream, so seeds without it replay as before.
         var skewRNG = SimRandom(seed: options.seed ^ 0x5CE3_C10C)
@@ -125,9 +128,10 @@ public struct Simulation {
             let wall = now + nodes[id]!.wallOffsetMs
             try step(id, .tick(nowMs: now, wallMs: wall))
             queue.push(.tick(id), at: now + 10 + rng.u64(in: 0...2))
-        case .deliver(let env, let incarnation):
+        case .deliver(let env, let incarnation, let stamp):
             guard nodes[env.to]!.incarnation == incarnation, nodes[env.to]!.replica != nil else { return }
             tracer.deliver(env, at: now)
+            tracer.received(env, stamp: stamp, at: now)
             try step(env.to, .receive(from: env.from, env.message))
         case .syncDone(let id, let incarnation):
             guard nodes[id]!.incarnation == incarnation, nodes[id]!.replica != nil else { return }
@@ -176,10 +180,12 @@ public struct Simulation {
             guard nodes[id]!.replica == nil else { return }
             counters.restarts += 1
             tracer.note("n\(id) restarts", at: now)
+            tracer.local(id, LocalSummary(name: "start", label: "restarts"), at: now)
             start(id)
         case .partition:
             guard !settling else { return }
             makePartition()
+            tracer.partitioned(cut.union(lossy.keys), at: now)
             queue.push(.heal, at: now + rng.u64(in: 100...1_200))
             queue.push(.partition, at: now + rng.u64(in: options.partitionEveryMs / 2...options.partitionEveryMs * 3 / 2))
         case .heal:
@@ -243,6 +249,7 @@ public struct Simulation {
         counters.memberChanges = checker.memberChangesApplied
         counters.leasesExpired = Int(checker.stateAt.last!.expired)
         var stateChanged = !out.applied.isEmpty
+        tracer.stepped(id, out, at: now)
         for event in out.events {
             tracer.note("n\(id) \(event)", at: now)
             switch event {
@@ -269,6 +276,7 @@ public struct Simulation {
         if back { nodes[id]!.wallOffsetMs -= min(step, nodes[id]!.wallOffsetMs - 1_600_000_000_000) } else { nodes[id]!.wallOffsetMs += step }
         counters.clockJumps += 1
         tracer.note("n\(id) clock jumps \(back ? "back" : "forward") \(step) ms", at: now)
+        tracer.local(id, LocalSummary(name: "clock-jump", label: "wall clock jumps \(back ? "back" : "forward") \(step) ms"), at: now)
     }
 
     mutating func startSync(_ id: NodeID) {
@@ -279,6 +287,7 @@ public struct Simulation {
     /// The network: loss, duplication, delay and reordering, partitions.
     mutating func transmit(_ env: Envelope) {
         counters.messages += 1
+        let stamp = tracer.sent(env, at: now)
         guard !cut.contains([env.from, env.to]) else {
             counters.dropped += 1
             return
@@ -295,10 +304,10 @@ public struct Simulation {
             delay += rng.u64(in: 1...options.maxDelayMs * 3)
             counters.reordered += 1
         }
-        queue.push(.deliver(env, incarnation: incarnation), at: now + delay)
+        queue.push(.deliver(env, incarnation: incarnation, stamp: stamp), at: now + delay)
         if faulty, rng.chance(options.duplicateRate) {
             counters.duplicated += 1
-            queue.push(.deliver(env, incarnation: incarnation), at: now + rng.u64(in: 1...options.maxDelayMs * 2))
+            queue.push(.deliver(env, incarnation: incarnation, stamp: stamp), at: now + rng.u64(in: 1...options.maxDelayMs * 2))
         }
     }
 
@@ -347,11 +356,13 @@ public struct Simulation {
         counters.wipes += 1
         nodes[id]!.disk = SimDisk()
         tracer.note("n\(id) data directory wiped", at: now)
+        tracer.local(id, LocalSummary(name: "wiped", label: "data directory wiped"), at: now)
     }
 
     mutating func crash(_ id: NodeID) {
         counters.crashes += 1
         tracer.note("n\(id) crashes (loses \(nodes[id]!.disk.pending.count) unsynced records)", at: now)
+        tracer.local(id, LocalSummary(name: "crash", label: "crashes, losing \(nodes[id]!.disk.pending.count) unsynced records"), at: now)
         nodes[id]!.replica = nil
         nodes[id]!.disk.crash()
         if nodes[id]!.disk.recover().mayVote { nodes[id]!.votedDurably = true }
@@ -448,6 +459,7 @@ public struct Simulation {
 
     /// Every link back as it was: no cuts, no lossy links, no contested node.
     mutating func healNetwork() {
+        tracer.healed(at: now)
         cut = []
         lossy = [:]
         contested = nil

@@ -48,7 +48,7 @@ func runKeyCommand(_ command: KvctlCommand, _ client: KvctlClient) throws(KvctlF
         guard case .integer(let n) = reply else { throw unexpected(reply) }
         Output.text("\(n)\n")
         return .ok
-    case .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help, .watch:
+    case .status, .bench, .snapshotSave, .memberList, .memberAdd, .memberRemove, .help, .watch, .traceRender:
         preconditionFailure("not a key command: \(command)")
     }
 }

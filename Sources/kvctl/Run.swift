@@ -6,6 +6,7 @@ func run(_ invocation: KvctlInvocation) throws(KvctlFailure) -> KvctlExitCode {
         Output.text(topic.map(KvctlHelp.text(for:)) ?? KvctlHelp.overview)
         return .ok
     }
+    if case .traceRender(let options) = invocation.command { return try runTraceRender(options) }
     let endpoints = try KvctlEndpoints.resolve(invocation.target, environmentPassword: environment("PAXOSKV_PASSWORD"))
     switch invocation.command {
     case .status:

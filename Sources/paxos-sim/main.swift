@@ -1,13 +1,14 @@
 import PaxosCore
 import Simulator
 import Posix
+import Trace
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 let usage = """
-usage: paxos-sim [--nodes 3|5] [--seeds N] [--seed S] [--jobs J] [--steps MS] [--bug NAME]... [--trace]
+usage: paxos-sim [--nodes 3|5] [--seeds N] [--seed S] [--jobs J] [--steps MS] [--bug NAME]... [--trace] [--trace-json FILE]
 
 Runs the consensus core in a deterministic simulation: simulated network
 (loss, duplication, reordering, delay, partitions), disks that lose unsynced
@@ -26,6 +27,9 @@ healing, liveness, durability of acknowledged writes and read linearizability.
   --bug NAME    switch on a deliberate core defect, to show the checks catch it:
                 \(Bug.allCases.map(\.rawValue).joined(separator: ", "))
   --trace       print every event of the run (use with one seed)
+  --trace-json FILE
+                write the run's protocol events as JSON lines with vector
+                clocks (one seed only), for `kvctl trace render` and ShiViz
   --help        this text
 
 Exit status: 0 no violation; 1 a violation (the command that replays the
@@ -53,6 +57,7 @@ var firstSeed: UInt64 = 1
 var steps: UInt64? = nil
 var bugs: Set<Bug> = []
 var trace = false
+var traceJSON: String? = nil
 var seedGiven = false
 var seedsGiven = false
 var jobs: Int? = nil
@@ -87,6 +92,8 @@ while let arg = args.popFirst() {
         bugs.insert(bug)
     case "--trace":
         trace = true
+    case "--trace-json":
+        traceJSON = value(arg)
     case "--help", "-h":
         print(usage)
         exit(0)
@@ -95,13 +102,25 @@ while let arg = args.popFirst() {
     }
 }
 if seedGiven && !seedsGiven { seeds = 1 }
+if traceJSON != nil, seeds != 1 { fail("--trace-json records one run: give --seed S (and --seeds 1)") }
 
 if seeds == 1 {
     var options = SimOptions.derived(seed: firstSeed, nodes: nodes, bugs: bugs)
     if let steps { options.faultMs = steps }
     options.trace = trace
+    options.recordsTrace = traceJSON != nil
     var sim = Simulation(options: options)
     let result = sim.run()
+    if let path = traceJSON {
+        let events = sim.traceEvents
+        do throws(IOError) {
+            try Posix.writeTextFile(path, events.map { TraceLine.encode($0) + "\n" }.joined())
+        } catch {
+            printError("paxos-sim: cannot write the trace: \(error)")
+            exit(2)
+        }
+        printError("paxos-sim: wrote \(events.count) trace events to \(path)")
+    }
     print("seed \(firstSeed): \(sim.counters.summary)")
     switch result {
     case .success:
