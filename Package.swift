@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "PaxosCore", "Posix"]),
         .testTarget(name: "ClientPortTests", dependencies: ["ClientPort", "KVStore", "PaxosCore", "Wire", "Config"]),
         .testTarget(name: "ClientTests", dependencies: ["Client", "Posix", "Wire", "Config"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config", "Storage", "KVStore"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Client", "Wire", "Chaos", "Posix", "Config", "Storage", "KVStore", "Trace"]),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Checker", "Client", "Posix"]),
     ]
 )

@@ -79,7 +79,7 @@ public struct Chart: Sendable {
         for (row, r) in rows.enumerated() {
             guard case .event(let i) = r else { continue }
             let e = run.events[i]
-            if e.name == "crash" { downSince[e.node] = row }
+            if e.name == "crash" || e.name == "stop" { downSince[e.node] = row }
             if e.name == "start", let from = downSince.removeValue(forKey: e.node) ?? lastRow[e.node] {
                 out.append((e.node, from, row))
             }

@@ -7,8 +7,9 @@ public struct TraceRecorder: Sendable {
     public let node: NodeID
     public private(set) var clock = VectorClock()
 
-    public init(node: NodeID) {
+    public init(node: NodeID, resuming clock: VectorClock = VectorClock()) {
         self.node = node
+        self.clock = clock
     }
 
     /// A message leaving; returns the event and the stamp to carry with it.

@@ -19,7 +19,7 @@ struct DaemonArguments {
     }
 
     static let usage = """
-        usage: paxosd --config FILE --id N [--bootstrap | --join] [--log-level debug|info|warn|error]
+        usage: paxosd --config FILE --id N [--bootstrap | --join] [--log-level debug|info|warn|error] [--trace FILE]
                paxosd --config FILE --id N --restore BACKUP
           --config FILE     cluster config (e.g. config/cluster3.conf)
           --id N            this node's id, a [node.N] section of the config
@@ -41,6 +41,12 @@ struct DaemonArguments {
                             every node of a new cluster from the same file, then
                             start them as usual
           --log-level L     debug, info (default), warn or error
+          --trace FILE      append every protocol event (messages sent and
+                            received, elections, chosen slots, membership) to
+                            FILE as JSON lines with vector clocks; draw them
+                            with 'kvctl trace render', or load them in ShiViz.
+                            Costs a formatted line per message: for watching
+                            and debugging, not for benchmarks
 
         testing only (scripts/chaos.sh uses them):
           --peer-via ID=HOST:PORT  dial peer ID at HOST:PORT (a fault-injecting
@@ -80,6 +86,9 @@ struct DaemonArguments {
             case "--restore":
                 guard !value.isEmpty else { return .usageError("--restore needs a backup file") }
                 restorePath = value
+            case "--trace":
+                guard !value.isEmpty else { return .usageError("--trace needs a file") }
+                options.tracePath = value
             case "--log-level":
                 guard let parsed = LogLevel(name: value) else { return .usageError("unknown log level '\(value)'") }
                 level = parsed

@@ -1,5 +1,6 @@
 import KVStore
 import PaxosCore
+import Trace
 import Posix
 
 /// Feeding the core and executing its outputs, in the order the core
@@ -41,8 +42,16 @@ extension Node {
         recordsThisTurn.append(contentsOf: output.persist)
         metrics.notePersisted(output.persist)
         var undelivered: [Envelope] = []
-        for envelope in output.messages where !peers.send(envelope) {
-            if envelope.message.isClientHandOff { undelivered.append(envelope) }
+        if let tracer {
+            for envelope in output.messages where !peers.send(envelope, stamp: { tracer.sent(envelope) }) {
+                if envelope.message.isClientHandOff { undelivered.append(envelope) }
+            }
+            tracer.local(LocalSummary.chosen(output.applied))
+            for event in output.events { tracer.local(LocalSummary(event)) }
+        } else {
+            for envelope in output.messages where !peers.send(envelope) {
+                if envelope.message.isClientHandOff { undelivered.append(envelope) }
+            }
         }
         // Published messages first: a publisher subscribed to its own channel
         // gets the message before PUBLISH's reply, as with Redis.

@@ -3,6 +3,7 @@ import Config
 import Glibc
 import KVStore
 import PaxosCore
+import Trace
 import Posix
 import Storage
 import Wire
@@ -27,6 +28,8 @@ public final class Node {
     /// address: bound in `init`, served from `run`.
     let metricsListener: Listener?
     var metricsServer: MetricsServer?
+    /// `--trace FILE`; nil costs one check per message.
+    var tracer: NodeTracer?
     var metrics: NodeMetrics
     var routing: ClientRouting
     let respLimits: RESPLimits
@@ -97,6 +100,15 @@ public final class Node {
             throw NodeStartError("\(me.data): \(error). Written by another paxosd version? Start this node on an empty data directory to catch up from the others, or restore a backup (paxosd --restore).", exitCode: 1)
         }
         nextSerial = SystemClock.wallMs() &* 1_000_000
+        if let path = options.tracePath {
+            do throws(NodeStartError) {
+                tracer = try NodeTracer(path: path, node: id)
+            } catch {
+                wal.close()
+                dataDirectory.close()
+                throw error
+            }
+        }
         metrics = NodeMetrics(startCommit: replica.commitIndex)
         routing = ClientRouting(config: config, clientPort: Int(me.client.port))
         respLimits = RESPLimits(maxBulkBytes: tuning.maxRequestBytes, maxRequestBytes: tuning.maxRequestBytes)
@@ -142,7 +154,11 @@ public final class Node {
         } catch {
             throw NodeStartError("cannot start the event loop: \(error)", exitCode: 3)
         }
-        peers.onMessage = { [unowned self] from, message in self.step(.receive(from: from, message)) }
+        peers.onMessage = { [unowned self] from, message, stamp in
+            self.tracer?.received(message, from: from, stamp: stamp)
+            self.step(.receive(from: from, message))
+        }
+        tracer?.local(LocalSummary(name: "start", label: "paxosd starts (role \(replica.role.rawValue), applied \(replica.applied))"))
         clientListener.onAccept = { [unowned self] fd, address in self.acceptClient(fd: fd, from: address) }
         if let metricsListener {
             metricsServer = MetricsServer(listener: metricsListener, loop: loop, log: log) { [unowned self] request in
@@ -200,6 +216,8 @@ public final class Node {
         signals?.close()
         if loop.interest(of: wal.completionFD) != nil { try? loop.unregister(wal.completionFD) }
         appendRecordsOfTurn()
+        tracer?.local(LocalSummary(name: "stop", label: "paxosd stops"))
+        tracer?.flush()
         wal.close()
         dataDirectory.close()
         log.info("stopped", ["applied": replica.applied, "durable_records": wal.durableCount])
@@ -214,6 +232,7 @@ public final class Node {
         }
         appendRecordsOfTurn()
         flushQueue.flushAll()
+        tracer?.flush()
         closeFinishedClients()
         metricsServer?.closeDrained()
     }

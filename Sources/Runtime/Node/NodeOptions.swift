@@ -20,8 +20,12 @@ public struct NodeOptions: Sendable, Equatable {
     /// members (and their addresses) from a member's snapshot, and votes
     /// once a committed change adds it.
     public var join: Bool
+    /// `--trace FILE`: append this node's protocol events to FILE as JSON lines.
+    public var tracePath: String?
 
-    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, bootstrap: Bool = false, join: Bool = false) {
+    public init(peerVia: [NodeID: HostPort] = [:], unsafeLocalReads: Bool = false, bootstrap: Bool = false, join: Bool = false,
+                tracePath: String? = nil) {
+        self.tracePath = tracePath
         self.peerVia = peerVia
         self.unsafeLocalReads = unsafeLocalReads
         self.bootstrap = bootstrap

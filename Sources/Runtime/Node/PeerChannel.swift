@@ -37,6 +37,15 @@ final class PeerChannel {
         sendLogical(PeerMessageCodec.encode(message))
     }
 
+    /// The sender's vector clock for the message sent next (tracing only).
+    @discardableResult
+    func sendStamp(_ clock: [(node: NodeID, count: UInt64)]) -> Bool {
+        sendLogical(PeerTraceStamp.encode(clock))
+    }
+
+    /// A stamp received and waiting for the message it belongs to.
+    var pendingStamp: [NodeID: UInt64]?
+
     @discardableResult
     private func sendLogical(_ bytes: [UInt8]) -> Bool {
         guard isOpen else { return false }

@@ -10,7 +10,8 @@ import Wire
 /// are follows the committed configuration (`setPeers`).
 final class PeerNetwork {
     /// Called for each message from a peer whose handshake succeeded.
-    var onMessage: ((NodeID, Message) -> Void)?
+    /// A peer's message, with the sender's trace stamp when it sent one.
+    var onMessage: ((NodeID, Message, [NodeID: UInt64]?) -> Void)?
 
     private let selfID: NodeID
     private let clusterName: String
@@ -107,8 +108,9 @@ final class PeerNetwork {
     /// Queues `envelope` on the peer's connection; false when the peer is
     /// down and the message was dropped here, never having left this node.
     @discardableResult
-    func send(_ envelope: Envelope) -> Bool {
+    func send(_ envelope: Envelope, stamp: (() -> [(node: NodeID, count: UInt64)])? = nil) -> Bool {
         guard let channel = links[envelope.to]?.established, channel.isOpen else { return false }
+        if let stamp { channel.sendStamp(stamp()) }
         channel.send(envelope.message)
         return true
     }
@@ -245,6 +247,15 @@ final class PeerNetwork {
                 handleHello(bytes, on: channel)
                 continue
             }
+            if PeerTraceStamp.isStamp(bytes) {
+                do throws(DecodeError) {
+                    channel.pendingStamp = try PeerTraceStamp.decode(bytes)
+                } catch {
+                    refuse(channel, "bad trace stamp", reason: "\(error)")
+                    return
+                }
+                continue
+            }
             let message: Message
             do throws(DecodeError) {
                 message = try PeerMessageCodec.decode(bytes)
@@ -252,7 +263,9 @@ final class PeerNetwork {
                 refuse(channel, "bad peer message", reason: "\(error)")
                 return
             }
-            onMessage?(hello.nodeID, message)
+            let stamp = channel.pendingStamp
+            channel.pendingStamp = nil
+            onMessage?(hello.nodeID, message, stamp)
         }
     }
 

@@ -1,0 +1,78 @@
+import Glibc
+import PaxosCore
+import Posix
+import Trace
+
+/// `paxosd --trace FILE`: this node's protocol events as JSON lines,
+/// appended (not synced) and written out once per loop turn. A restarted
+/// node continues its vector clock from the file's last line of its own, so
+/// one file holds every run of the node and its lifeline shows the break.
+final class NodeTracer {
+    private var recorder: TraceRecorder
+    private let fd: CInt
+    private var buffer: [UInt8] = []
+    private(set) var failed: String?
+
+    init(path: String, node: NodeID) throws(NodeStartError) {
+        fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw NodeStartError("cannot open the trace file \(path): \(String(cString: strerror(errno)))", exitCode: 2)
+        }
+        recorder = TraceRecorder(node: node, resuming: Self.lastClock(fd: fd, node: node))
+    }
+
+    deinit {
+        flush()
+        close(fd)
+    }
+
+    /// The clock of the node's last event in the file's final megabyte.
+    private static func lastClock(fd: CInt, node: NodeID) -> VectorClock {
+        let size = lseek(fd, 0, SEEK_END)
+        guard size > 0 else { return VectorClock() }
+        let want = Int(min(size, 1 << 20))
+        var tail = [UInt8](repeating: 0, count: want)
+        let got = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, size - off_t(want)) }
+        guard got > 0 else { return VectorClock() }
+        let lines = String(decoding: tail[0..<got], as: UTF8.self).split(separator: "\n")
+        for line in lines.reversed() {
+            if let e = try? TraceLine.decode(String(line)), e.node == node { return e.clock }
+        }
+        return VectorClock()
+    }
+
+    /// Records the send of `envelope` and returns the stamp to send before it.
+    func sent(_ envelope: Envelope) -> [(node: NodeID, count: UInt64)] {
+        let (event, stamp) = recorder.send(envelope.message, to: envelope.to, wallMs: SystemClock.wallMs(), monoMs: SystemClock.monotonicMs())
+        write(event)
+        return stamp.sorted
+    }
+
+    func received(_ message: Message, from peer: NodeID, stamp: [NodeID: UInt64]?) {
+        // A hostile stamp could hold a zero; VectorClock counts only events.
+        let clock = stamp.map { VectorClock($0.filter { $0.value > 0 }) }
+        write(recorder.receive(message, from: peer, stamp: clock, wallMs: SystemClock.wallMs(), monoMs: SystemClock.monotonicMs()))
+    }
+
+    func local(_ summary: LocalSummary?) {
+        guard let summary else { return }
+        write(recorder.local(summary, wallMs: SystemClock.wallMs(), monoMs: SystemClock.monotonicMs()))
+    }
+
+    private func write(_ event: TraceEvent) {
+        buffer.append(contentsOf: TraceLine.encode(event).utf8)
+        buffer.append(10)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    /// Writes what the turn traced; a failing disk stops tracing, never the node.
+    func flush() {
+        guard !buffer.isEmpty, failed == nil else { return }
+        do throws(IOError) {
+            try buffer.withBytes { (bytes) throws(IOError) in try Posix.writeAll(fd, bytes) }
+        } catch {
+            failed = "\(error)"
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
