@@ -36,7 +36,10 @@ usage: scripts/cluster.sh COMMAND
 After add or remove the cluster's config is run/cluster.conf (the
 committed membership lives in the data directories; the file only says
 where nodes listen). Logs: run/nodeN.log; pid files: run/nodeN.pid. Set PAXOSKV_BIN_DIR to use
-prebuilt binaries instead of building them.
+prebuilt binaries instead of building them. Set PAXOSKV_TRACE=1 for start,
+restart and add to trace each node to run/traceN.jsonl (paxosd --trace), then
+draw them: kvctl trace render run/trace*.jsonl -o chart.svg. The live page of
+node N is at its metrics address, e.g. http://127.0.0.1:9401/.
 EOF
 }
 
@@ -149,8 +152,11 @@ start_node() {
     fi
     mkdir -p "$RUN"
     echo "--- $(date -u +%Y-%m-%dT%H:%M:%SZ) cluster.sh starts node $id" >>"$RUN/node$id.log"
+    # PAXOSKV_TRACE=1: each node appends its protocol events to run/traceN.jsonl.
+    local trace=()
+    if [[ -n "${PAXOSKV_TRACE:-}" ]]; then trace=(--trace "$RUN/trace$id.jsonl"); fi
     # setsid: the node outlives this shell and a Ctrl-C in the terminal.
-    setsid "$(bin_dir)/paxosd" --config "$conf" --id "$id" "$@" >>"$RUN/node$id.log" 2>&1 </dev/null &
+    setsid "$(bin_dir)/paxosd" --config "$conf" --id "$id" "${trace[@]}" "$@" >>"$RUN/node$id.log" 2>&1 </dev/null &
     echo $! >"$(pid_file "$id")"
     echo "started node $id (pid $!, log run/node$id.log)"
 }

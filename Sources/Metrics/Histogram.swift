@@ -43,6 +43,16 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
+    /// The bound of the bucket holding the `q` quantile (nil: no observations,
+    /// +infinity: above every bound): an upper estimate, as Prometheus's.
+    public func quantileBound(_ q: Double) -> Double? {
+        precondition(q > 0 && q <= 1, "a quantile is in (0, 1]")
+        guard count > 0 else { return nil }
+        let rank = UInt64((q * Double(count)).rounded(.up))
+        for (i, c) in cumulativeCounts.enumerated() where c >= rank { return bounds[i] }
+        return .infinity
+    }
+
     /// Seconds from 50 µs to 10 s: fdatasync and command latency.
     public static let latencyBounds: [Double] = [
         0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,

@@ -19,7 +19,7 @@ public enum MetricsRoutes {
             let verdict = health()
             return HTTPResponse(status: verdict.isHealthy ? 200 : 503, text: verdict.reason)
         default:
-            return HTTPResponse(status: 404, text: "not found: \(request.path) (try /metrics or /health)")
+            return HTTPResponse(status: 404, text: "not found: \(request.path) (try /, /metrics or /health)")
         }
     }
 

@@ -77,6 +77,10 @@ public struct Replica<SM: StateMachine> {
     public var applied: Slot { learner.applied }
     /// The ballot this node proposes with while candidate or leader.
     public var ballot: Ballot { proposer.ballot }
+    /// What each peer last reported of itself (status or heartbeat): applied slot and vote.
+    public var peerProgress: [NodeID: (applied: Slot, isVoter: Bool)] {
+        election.peers.mapValues { ($0.applied, $0.isVoter) }
+    }
 
     /// Changes a node-local setting of the state machine: one that changes
     /// neither its state nor any reply (what it announces, e.g.), so nodes

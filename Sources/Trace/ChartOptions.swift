@@ -9,7 +9,9 @@ public struct ChartOptions: Sendable {
     public var slots: ClosedRange<Slot>? = nil
     /// Draw every heartbeat, ack and status message instead of a count of them.
     public var allRoutine = false
-    public var title: String? = nil
+    /// One node's own events (the live page): a send nobody is seen receiving
+    /// is drawn to the peer, not as lost.
+    public var oneSided = false
 
     public init() {}
 

@@ -11,7 +11,7 @@ public enum SVGChart {
     static let left = 90
 
     public static func render(_ chart: Chart) -> String {
-        let width = left + column * max(chart.nodes.count, 1) + 40
+        let width = left + column * max(chart.nodes.count, 1) + 160
         let height = top + rowHeight * (chart.rows.count + 1) + 20
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"monospace\" font-size=\"11\">\n"
         s += "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n"
@@ -33,10 +33,11 @@ public enum SVGChart {
         }
         // Lifelines, broken where a node was down.
         let outages = Dictionary(grouping: chart.outages, by: \.node)
+        let starts = chart.lifelineStart
         for node in chart.nodes {
             let nx = x[node]!
             s += "<g class=\"lifeline\" data-node=\"\(node)\"><text x=\"\(nx)\" y=\"\(top - 25)\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">node \(node)</text>"
-            var from = top - 15
+            var from = (starts[node] ?? 0) > 0 ? y(starts[node]!) : top - 15
             for o in outages[node] ?? [] {
                 s += line(nx, from, nx, y(o.from), "#444", width: 2)
                 from = y(o.to)
@@ -77,12 +78,13 @@ public enum SVGChart {
         // A lost message stops halfway; a receive without its send starts a row above.
         let y1 = arrow.send.map { y(chart.rowOf[$0]!) } ?? y(chart.rowOf[arrow.receive!]!) - 12
         var x2d = x2, y2 = arrow.receive.map { y(chart.rowOf[$0]!) } ?? y1 + 14
-        if arrow.receive == nil { x2d = (x1 + x2) / 2 }
+        let lost = arrow.receive == nil && !chart.oneSided
+        if lost { x2d = (x1 + x2) / 2 }
         let colour = e.ballot.map(self.colour) ?? "#777"
-        var s = "<g class=\"message\" data-name=\"\(e.name)\" data-from=\"\(from)\" data-to=\"\(to)\"\(e.ballot.map { " data-ballot=\"\($0)\"" } ?? "")\(arrow.receive == nil ? " data-lost=\"true\"" : "")>"
+        var s = "<g class=\"message\" data-name=\"\(e.name)\" data-from=\"\(from)\" data-to=\"\(to)\"\(e.ballot.map { " data-ballot=\"\($0)\"" } ?? "")\(lost ? " data-lost=\"true\"" : "")>"
         s += "<title>\(escape("node \(from) → node \(to): \(e.label)"))</title>"
         s += "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2d)\" y2=\"\(y2)\" stroke=\"\(colour)\" stroke-width=\"1.5\" marker-end=\"url(#head)\"/>"
-        if arrow.receive == nil { s += "<text x=\"\(x2d - 4)\" y=\"\(y2 + 4)\" fill=\"#b00\">✕</text>" }
+        if lost { s += "<text x=\"\(x2d - 4)\" y=\"\(y2 + 4)\" fill=\"#b00\">✕</text>" }
         let label = e.label.count > 34 ? String(e.label.prefix(33)) + "…" : e.label
         s += "<text x=\"\((x1 + x2d) / 2)\" y=\"\((y1 + y2) / 2 - 3)\" text-anchor=\"middle\" fill=\"\(colour)\" font-size=\"10\">\(escape(label))</text>"
         return s + "</g>\n"

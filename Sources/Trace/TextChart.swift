@@ -13,7 +13,7 @@ public enum TextChart {
                 let t = time(e.wallMs - chart.startMs)
                 switch e.kind {
                 case .send:
-                    let lost = chart.run.received.contains(i) ? "" : "  (never arrived)"
+                    let lost = chart.run.received.contains(i) || chart.oneSided ? "" : "  (never arrived)"
                     out += "\(t)  node \(e.node) → node \(e.peer!): \(e.label)\(lost)\n"
                 case .receive:
                     // Shown with its send; only a receive whose send is not in the run gets a line.

@@ -106,7 +106,7 @@ extension ClusterSuite {
 }
 
 /// One request on a fresh connection; the whole response until the server closes.
-private func raw(_ port: UInt16, _ request: String) throws -> String {
+func raw(_ port: UInt16, _ request: String) throws -> String {
     let socket = try RawSocket(port: port)
     socket.send(request)
     let (text, closed) = socket.readUntilClosed()
@@ -114,7 +114,7 @@ private func raw(_ port: UInt16, _ request: String) throws -> String {
     return text
 }
 
-private func httpGet(_ port: UInt16, _ path: String) throws -> (status: Int, body: String) {
+func httpGet(_ port: UInt16, _ path: String) throws -> (status: Int, body: String) {
     let text = try raw(port, "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
     guard let split = text.range(of: "\r\n\r\n") else { throw HarnessError("no end of head in \(text.debugDescription)") }
     let statusLine = text[..<split.lowerBound].split(separator: "\r\n").first ?? ""

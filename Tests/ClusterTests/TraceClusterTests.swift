@@ -75,5 +75,40 @@ extension ClusterSuite {
             cluster.stopAll()
             cluster.removeFiles()
         }
+    
+        @Test("the live page: members and roles, the election after a leader kill, and the message flow drawn as a chart")
+        func livePage() throws {
+            let cluster = try TestCluster(size: 3, tuning: Self.tuning, withMetrics: true)
+            defer { cluster.stopAll() }
+            try cluster.startAll()
+            let oldLeader = try #require(cluster.waitForLeader(among: [1, 2, 3], timeoutMs: 10_000), "no leader: \(cluster.lastInfos)")
+            let page = try httpGet(cluster.metricsPorts[oldLeader]!, "/")
+            #expect(page.status == 200)
+            #expect(page.body.hasPrefix("<!doctype html>"))
+            #expect(page.body.contains("fetch('/live/flow.svg')"))
+            #expect(!page.body.contains("http://") && !page.body.contains("https://"), "the page must need no external assets")
+            // Asking for the page starts in-memory tracing: a write now shows as Accept messages.
+            #expect(try cluster.client(oldLeader).call("SET", "k", "v") == .simpleString("OK"))
+            var flow = ""
+            #expect(cluster.wait(timeoutMs: 5_000) {
+                flow = (try? httpGet(cluster.metricsPorts[oldLeader]!, "/live/flow.svg").body) ?? ""
+                return flow.contains("class=\"message\" data-name=\"Accept\" data-from=\"\(oldLeader)\"")
+            }, "no Accept in the leader's flow:\n\(flow)")
+            #expect(flow.split(separator: "\n").filter { $0.contains("class=\"lifeline\"") }.count == 3)
+            #expect(flow.contains("class=\"chosen\""))
+
+            let survivors = [1, 2, 3].filter { $0 != oldLeader }
+            for id in survivors { _ = try httpGet(cluster.metricsPorts[id]!, "/") }
+            cluster.kill(oldLeader)
+            let leader = try #require(cluster.waitForLeader(among: survivors, timeoutMs: 10_000), "no new leader:\n\(cluster.logs())")
+            let status = try httpGet(cluster.metricsPorts[leader]!, "/live/status").body
+            #expect(status.contains("<tr class=\"leader\"><td>node \(leader)</td><td>leader</td><td>this node</td>"))
+            #expect(status.contains("<td>node \(oldLeader)</td><td>follower</td><td><span class=\"down\">down</span>")
+                    || status.contains("<td>node \(oldLeader)</td><td>unknown</td><td><span class=\"down\">down</span>"), "\(status)")
+            #expect(status.contains("ago: became leader of ballot"))
+            #expect(try httpGet(cluster.metricsPorts[leader]!, "/live/flow.svg").body.contains("class=\"election\" data-node=\"\(leader)\""))
+            cluster.stopAll()
+            cluster.removeFiles()
+        }
     }
 }

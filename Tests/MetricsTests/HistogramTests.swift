@@ -28,3 +28,18 @@ struct HistogramTests {
         #expect(a.counts.last == 1)
     }
 }
+
+@Suite("histogram quantile bounds")
+struct HistogramQuantileTests {
+    @Test("the bound of the bucket holding the quantile; nil when empty; infinity above the last bound")
+    func quantiles() {
+        var h = Histogram(bounds: [1, 2, 5])
+        #expect(h.quantileBound(0.5) == nil)
+        for v in [0.5, 0.7, 1.5, 4, 9] { h.observe(v) }
+        #expect(h.quantileBound(0.2) == 1)
+        #expect(h.quantileBound(0.4) == 1)
+        #expect(h.quantileBound(0.6) == 2)
+        #expect(h.quantileBound(0.8) == 5)
+        #expect(h.quantileBound(0.99) == .infinity)
+    }
+}

@@ -6,7 +6,8 @@ import Wire
 /// `GET /metrics` and `GET /health` (DESIGN.md Part 1, "Metrics and health").
 extension Node {
     func metricsResponse(_ request: HTTPRequestHead) -> HTTPResponse {
-        MetricsRoutes.respond(to: request, metrics: { self.metricsText() }, health: { self.health() })
+        if request.method == "GET" || request.method == "HEAD", let page = livePageResponse(request) { return page }
+        return MetricsRoutes.respond(to: request, metrics: { self.metricsText() }, health: { self.health() })
     }
 
     func health() -> HealthVerdict {

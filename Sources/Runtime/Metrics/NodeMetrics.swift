@@ -1,6 +1,8 @@
 import ClientPort
 import Metrics
 import PaxosCore
+import Posix
+import Trace
 
 /// What the node counts for `GET /metrics`, on the loop thread (the WAL
 /// keeps its fsync histogram itself, under its lock).
@@ -18,6 +20,8 @@ struct NodeMetrics {
     private(set) var elections: UInt64 = 0
     private(set) var leaderChanges: UInt64 = 0
     private(set) var snapshots: UInt64 = 0
+    /// The last elections, leader changes and membership changes, for the live page: wall ms and what happened.
+    private(set) var recentChanges: [(wallMs: UInt64, text: String)] = []
     /// The commit index at start: `slots_committed_total` counts from there.
     let startCommit: Slot
 
@@ -46,6 +50,14 @@ struct NodeMetrics {
         case .becameCandidate: elections += 1
         case .becameLeader, .followingLeader: leaderChanges += 1
         case .snapshotTaken, .snapshotInstalled: snapshots += 1
+        default: break
+        }
+        switch event {
+        case .becameCandidate, .becameLeader, .steppedDown, .followingLeader, .membershipChanged, .handedOver, .becameVoter:
+            if let summary = LocalSummary(event) {
+                recentChanges.append((SystemClock.wallMs(), summary.label))
+                if recentChanges.count > 12 { recentChanges.removeFirst() }
+            }
         default: break
         }
     }

@@ -15,6 +15,7 @@ extension Node {
 
     func tick() {
         step(.tick(nowMs: SystemClock.monotonicMs(), wallMs: SystemClock.wallMs()))
+        expireLiveTrace()
     }
 
     /// The WAL's sync thread made more records durable (group commit).

@@ -30,6 +30,8 @@ public final class Node {
     var metricsServer: MetricsServer?
     /// `--trace FILE`; nil costs one check per message.
     var tracer: NodeTracer?
+    /// Monotonic ms until which the live page counts as watched.
+    var liveTraceUntilMs: UInt64 = 0
     var metrics: NodeMetrics
     var routing: ClientRouting
     let respLimits: RESPLimits

@@ -3,17 +3,31 @@ import PaxosCore
 import Posix
 import Trace
 
-/// `paxosd --trace FILE`: this node's protocol events as JSON lines,
-/// appended (not synced) and written out once per loop turn. A restarted
+/// This node's protocol events: with `paxosd --trace FILE` as JSON lines,
+/// appended (not synced) and written out once per loop turn (a restarted
 /// node continues its vector clock from the file's last line of its own, so
-/// one file holds every run of the node and its lifeline shows the break.
+/// one file holds every run of the node and its lifeline shows the break);
+/// and the last few thousand in memory for the live page. Without a file
+/// the node traces only while someone watches the page.
 final class NodeTracer {
     private var recorder: TraceRecorder
     private let fd: CInt
     private var buffer: [UInt8] = []
     private(set) var failed: String?
+    /// The newest events, oldest first once `recentStart` wraps.
+    private var recent: [TraceEvent] = []
+    private var recentStart = 0
+    static let recentCapacity = 4_000
 
-    init(path: String, node: NodeID) throws(NodeStartError) {
+    var writesFile: Bool { fd >= 0 }
+
+    /// Traces to `path`, or only in memory when nil.
+    init(path: String?, node: NodeID) throws(NodeStartError) {
+        guard let path else {
+            fd = -1
+            recorder = TraceRecorder(node: node)
+            return
+        }
         fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw NodeStartError("cannot open the trace file \(path): \(String(cString: strerror(errno)))", exitCode: 2)
@@ -23,7 +37,14 @@ final class NodeTracer {
 
     deinit {
         flush()
-        close(fd)
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Events of the last `ms` milliseconds (wall clock), oldest first.
+    func recentEvents(lastMs ms: UInt64) -> [TraceEvent] {
+        let since = SystemClock.wallMs() &- ms
+        let ordered = recent[recentStart...] + recent[..<recentStart]
+        return ordered.filter { $0.wallMs >= since }
     }
 
     /// The clock of the node's last event in the file's final megabyte.
@@ -60,6 +81,13 @@ final class NodeTracer {
     }
 
     private func write(_ event: TraceEvent) {
+        if recent.count < Self.recentCapacity {
+            recent.append(event)
+        } else {
+            recent[recentStart] = event
+            recentStart = (recentStart + 1) % Self.recentCapacity
+        }
+        guard fd >= 0 else { return }
         buffer.append(contentsOf: TraceLine.encode(event).utf8)
         buffer.append(10)
         if buffer.count > 1 << 16 { flush() }
