@@ -89,6 +89,7 @@ extension Replica {
     mutating func learnerHeardLeader(ballot b: Ballot, from: NodeID, commit: Slot) {
         precondition(!acceptor.isVoter, "a voter follows through its acceptor")
         if from != config.id, b.node == from {
+            if election.leaderID != from { outbox.out.events.append(.followingLeader(from)) }
             election.leaderID = from
             election.leaderContact.start(at: nowMs)
         }

@@ -130,6 +130,7 @@ extension Replica {
     mutating func onCoordinator(from: NodeID) {
         if from > config.id || !isEligible {
             if role == .follower {
+                if election.leaderID != from { outbox.out.events.append(.followingLeader(from)) }
                 election.leaderID = from
                 election.leaderContact.start(at: nowMs)
                 election.state = .idle
