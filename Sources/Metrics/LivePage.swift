@@ -70,7 +70,7 @@ public enum LivePage {
         .down { color: #b00; }
         #error { color: #b00; }
         .changes li { font-family: monospace; }
-        #flow svg { border: 1px solid #ddd; }
+        #flow { max-height: 70vh; overflow-y: auto; border: 1px solid #ddd; display: inline-block; }
         </style></head>
         <body>
         <h1>PaxosKV cluster “\(escape(status.cluster))”, as node \(status.node) sees it</h1>
@@ -84,7 +84,11 @@ public enum LivePage {
           try {
             const [status, flow] = await Promise.all([fetch('/live/status'), fetch('/live/flow.svg')]);
             document.getElementById('status').innerHTML = await status.text();
-            document.getElementById('flow').innerHTML = await flow.text();
+            const box = document.getElementById('flow');
+            // Newest at the bottom: keep it in view unless the reader scrolled up.
+            const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 30;
+            box.innerHTML = await flow.text();
+            if (atEnd) box.scrollTop = box.scrollHeight;
             document.getElementById('error').textContent = '';
           } catch (e) {
             document.getElementById('error').textContent = 'node \(status.node) is not answering (' + e + '); retrying';

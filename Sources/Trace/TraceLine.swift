@@ -1,4 +1,3 @@
-import Foundation
 import PaxosCore
 
 /// A trace event as one JSON line. `host`, `clock` and `event` come first,
@@ -50,66 +49,69 @@ public enum TraceLine {
         return out + "\""
     }
 
-    private struct Fields: Decodable {
-        var clock: [String: UInt64]
-        var kind: String
-        var node: Int
-        var peer: Int?
-        var name: String
-        var label: String
-        var ballot: String?
-        var slots: [UInt64]?
-        var digest: String?
-        var wall_ms: UInt64
-        var mono_ms: UInt64
-        var sent_at: UInt64?
-    }
-
     /// Parses one line; the error says what is wrong with it.
     public static func decode(_ line: String) throws(TraceFormatError) -> TraceEvent {
-        let f: Fields
-        do {
-            f = try JSONDecoder().decode(Fields.self, from: Data(line.utf8))
-        } catch {
-            throw .malformed(Self.reason(error))
+        let f = try TraceJSONReader.parse(line)
+        func text(_ key: String) throws(TraceFormatError) -> String? {
+            switch f[key] {
+            case nil: return nil
+            case .string(let s)?: return s
+            default: throw .malformed("field \"\(key)\" has the wrong type")
+            }
         }
-        guard let kind = TraceEvent.Kind(rawValue: f.kind) else { throw .malformed("unknown kind \"\(f.kind)\"") }
-        guard (1...255).contains(f.node) else { throw .malformed("node \(f.node) out of range") }
-        if kind != .local { guard let p = f.peer, (1...255).contains(p) else { throw .malformed("a \(f.kind) needs a peer 1...255") } }
+        func number(_ key: String) throws(TraceFormatError) -> UInt64? {
+            switch f[key] {
+            case nil: return nil
+            case .number(let n)?: return n
+            default: throw .malformed("field \"\(key)\" has the wrong type")
+            }
+        }
+        func required<T>(_ value: T?, _ key: String) throws(TraceFormatError) -> T {
+            guard let value else { throw .malformed("missing field \"\(key)\"") }
+            return value
+        }
+        guard case .counts(let clockField)? = f["clock"] else {
+            throw f["clock"] == nil ? .malformed("missing field \"clock\"") : .malformed("field \"clock\" has the wrong type")
+        }
+        let kindText = try required(try text("kind"), "kind")
+        let nodeNumber = try required(try number("node"), "node")
+        let name = try required(try text("name"), "name")
+        let label = try required(try text("label"), "label")
+        let wall = try required(try number("wall_ms"), "wall_ms")
+        let mono = try required(try number("mono_ms"), "mono_ms")
+        guard let kind = TraceEvent.Kind(rawValue: kindText) else { throw .malformed("unknown kind \"\(kindText)\"") }
+        guard (1...255).contains(nodeNumber) else { throw .malformed("node \(nodeNumber) out of range") }
+        let node = Int(nodeNumber)
+        var peer: NodeID? = nil
+        if kind != .local {
+            guard let p = try number("peer"), (1...255).contains(p) else { throw .malformed("a \(kindText) needs a peer 1...255") }
+            peer = Int(p)
+        }
         var counts: [NodeID: UInt64] = [:]
-        for (host, count) in f.clock {
+        for (host, count) in clockField {
             guard host.first == "n", let id = Int(host.dropFirst()), (1...255).contains(id), count > 0 else {
                 throw .malformed("clock entry \"\(host)\": \(count)")
             }
             counts[id] = count
         }
-        guard (counts[f.node] ?? 0) > 0 else { throw .malformed("the clock does not count node \(f.node)'s own event") }
+        guard (counts[node] ?? 0) > 0 else { throw .malformed("the clock does not count node \(node)'s own event") }
         var ballot: Ballot? = nil
-        if let text = f.ballot {
-            let parts = text.split(separator: ".")
-            guard parts.count == 2, let round = UInt64(parts[0]), let node = Int(parts[1]), (0...255).contains(node) else {
-                throw .malformed("ballot \"\(text)\"")
+        if let b = try text("ballot") {
+            let parts = b.split(separator: ".")
+            guard parts.count == 2, let round = UInt64(parts[0]), let bn = Int(parts[1]), (0...255).contains(bn) else {
+                throw .malformed("ballot \"\(b)\"")
             }
-            ballot = Ballot(round: round, node: node)
+            ballot = Ballot(round: round, node: bn)
         }
         var slots: ClosedRange<Slot>? = nil
-        if let s = f.slots {
-            guard s.count == 2, s[0] <= s[1] else { throw .malformed("slots \(s)") }
-            slots = s[0]...s[1]
+        switch f["slots"] {
+        case nil: break
+        case .numbers(let s)? where s.count == 2 && s[0] <= s[1]: slots = s[0]...s[1]
+        default: throw .malformed("slots must be [first, last]")
         }
-        return TraceEvent(node: f.node, kind: kind, peer: kind == .local ? nil : f.peer, name: f.name, label: f.label,
-                          ballot: ballot, slots: slots, digest: f.digest, wallMs: f.wall_ms, monoMs: f.mono_ms,
-                          clock: VectorClock(counts), sentAt: f.sent_at)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): return "missing field \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
-            return "field \"\(c.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type"
-        case DecodingError.dataCorrupted: return "not JSON"
-        default: return "\(error)"
-        }
+        return TraceEvent(node: node, kind: kind, peer: peer, name: name, label: label, ballot: ballot, slots: slots,
+                          digest: try text("digest"), wallMs: wall, monoMs: mono, clock: VectorClock(counts),
+                          sentAt: try number("sent_at"))
     }
 }
 

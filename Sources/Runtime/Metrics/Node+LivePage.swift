@@ -7,7 +7,7 @@ import Wire
 /// The live page on the metrics port (`GET /`, `/live/status`, `/live/flow.svg`).
 extension Node {
     /// Seconds of message flow the page draws.
-    static let liveFlowSeconds = 5
+    static let liveFlowSeconds = 10
     /// Without `--trace`, the node traces in memory this long after the page last asked.
     static let liveTraceMs: UInt64 = 15_000
 
