@@ -15,7 +15,7 @@ public enum KvctlHelp {
         ("snapshot", "save FILE", "write a consistent backup of the whole cluster to FILE"),
         ("member", "list | add ID PEER CLIENT | remove ID", "show or change the cluster's members, one at a time"),
         ("watch", "[PREFIX]", "print each applied change of keys with PREFIX: SLOT EVENT KEY [VALUE]"),
-        ("trace", "render FILE... [--from T] [--to T] [--slots A-B] [--format svg|text] [-o OUT]",
+        ("trace", "render FILE... [--from T] [--to T] [--slots A-B] [--format svg|text] [--all-heartbeats] [-o OUT]",
          "draw a message-sequence chart of trace files (paxosd --trace, paxos-sim --trace-json)"),
         ("help", "[COMMAND]", "show help"),
     ]

@@ -21,6 +21,9 @@ func runTraceRender(_ options: TraceRenderOptions) throws(KvctlFailure) -> Kvctl
             }
         }
     }
+    guard !events.isEmpty else {
+        throw KvctlFailure(.usage, "no trace events in \(options.files.joined(separator: ", ")) (write them with paxosd --trace FILE or paxos-sim --trace-json FILE)")
+    }
     var chartOptions = ChartOptions()
     chartOptions.fromMs = options.fromMs
     chartOptions.toMs = options.toMs
