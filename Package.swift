@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Posix", dependencies: ["CLinux"]),
         .target(name: "Storage", dependencies: ["PaxosCore", "Posix", "CZlib", "CLinux", "Metrics"]),
         // Pure: histograms, the Prometheus text format, the metrics port's routes and health verdict.
-        .target(name: "Metrics", dependencies: ["Wire"]),
+        .target(name: "Metrics", dependencies: ["Wire", "Trace"]),
         // Pure: the config file's parser and the cluster it describes.
         .target(name: "Config", dependencies: ["PaxosCore"]),
         // Pure: the client port's commands, routing and replies.

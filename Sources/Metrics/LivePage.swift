@@ -1,3 +1,5 @@
+import Trace
+
 /// `GET /` on the metrics port: one page that shows this node's view of the
 /// cluster and redraws itself every second from `/live/status` (an HTML
 /// fragment) and `/live/flow.svg` (the last seconds of message flow, the
@@ -130,17 +132,5 @@ public enum LivePage {
         ms < 60_000 ? "\(ms / 1000).\(ms % 1000 / 100) s" : "\(ms / 60_000) min \(ms % 60_000 / 1000) s"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { MarkupText.escape(text) }
 }

@@ -17,8 +17,6 @@ struct SimTracer {
         recorders = recording ? [:] : nil
     }
 
-    var isRecording: Bool { recorders != nil }
-
     /// A message handed to the network; its stamp travels with it.
     mutating func sent(_ env: Envelope, at time: UInt64) -> VectorClock? {
         guard recorders != nil else { return nil }
@@ -36,7 +34,7 @@ struct SimTracer {
         recorders![env.to] = r
     }
 
-    mutating func local(_ node: NodeID, _ summary: LocalSummary?, at time: UInt64) {
+    mutating func local(_ node: NodeID, _ summary: EventSummary?, at time: UInt64) {
         guard recorders != nil, let summary else { return }
         var r = recorders![node] ?? TraceRecorder(node: node)
         events.append(r.local(summary, wallMs: time, monoMs: time))
@@ -46,8 +44,8 @@ struct SimTracer {
     /// What one step of a node's core did that a chart shows.
     mutating func stepped(_ node: NodeID, _ out: Output, at time: UInt64) {
         guard recorders != nil else { return }
-        local(node, LocalSummary.chosen(out.applied), at: time)
-        for event in out.events { local(node, LocalSummary(event), at: time) }
+        local(node, EventSummary.chosen(out.applied), at: time)
+        for event in out.events { local(node, EventSummary(event), at: time) }
     }
 
     /// The links in `links` ([from, to]) now lose messages.
@@ -60,13 +58,13 @@ struct SimTracer {
         }
         for node in affected.keys.sorted() {
             let others = affected[node]!.sorted().map { "n\($0)" }.joined(separator: ", ")
-            local(node, LocalSummary(name: "partitioned", label: "links to \(others) cut or lossy"), at: time)
+            local(node, EventSummary(name: "partitioned", label: "links to \(others) cut or lossy"), at: time)
             cutOff.insert(node)
         }
     }
 
     mutating func healed(at time: UInt64) {
-        for node in cutOff.sorted() { local(node, LocalSummary(name: "healed", label: "network heals"), at: time) }
+        for node in cutOff.sorted() { local(node, EventSummary(name: "healed", label: "network heals"), at: time) }
         cutOff = []
     }
 

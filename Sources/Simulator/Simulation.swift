@@ -180,7 +180,7 @@ public struct Simulation {
             guard nodes[id]!.replica == nil else { return }
             counters.restarts += 1
             tracer.note("n\(id) restarts", at: now)
-            tracer.local(id, LocalSummary(name: "start", label: "restarts"), at: now)
+            tracer.local(id, EventSummary(name: "start", label: "restarts"), at: now)
             start(id)
         case .partition:
             guard !settling else { return }
@@ -276,7 +276,7 @@ public struct Simulation {
         if back { nodes[id]!.wallOffsetMs -= min(step, nodes[id]!.wallOffsetMs - 1_600_000_000_000) } else { nodes[id]!.wallOffsetMs += step }
         counters.clockJumps += 1
         tracer.note("n\(id) clock jumps \(back ? "back" : "forward") \(step) ms", at: now)
-        tracer.local(id, LocalSummary(name: "clock-jump", label: "wall clock jumps \(back ? "back" : "forward") \(step) ms"), at: now)
+        tracer.local(id, EventSummary(name: "clock-jump", label: "wall clock jumps \(back ? "back" : "forward") \(step) ms"), at: now)
     }
 
     mutating func startSync(_ id: NodeID) {
@@ -356,13 +356,13 @@ public struct Simulation {
         counters.wipes += 1
         nodes[id]!.disk = SimDisk()
         tracer.note("n\(id) data directory wiped", at: now)
-        tracer.local(id, LocalSummary(name: "wiped", label: "data directory wiped"), at: now)
+        tracer.local(id, EventSummary(name: "wiped", label: "data directory wiped"), at: now)
     }
 
     mutating func crash(_ id: NodeID) {
         counters.crashes += 1
         tracer.note("n\(id) crashes (loses \(nodes[id]!.disk.pending.count) unsynced records)", at: now)
-        tracer.local(id, LocalSummary(name: "crash", label: "crashes, losing \(nodes[id]!.disk.pending.count) unsynced records"), at: now)
+        tracer.local(id, EventSummary(name: "crash", label: "crashes, losing \(nodes[id]!.disk.pending.count) unsynced records"), at: now)
         nodes[id]!.replica = nil
         nodes[id]!.disk.crash()
         if nodes[id]!.disk.recover().mayVote { nodes[id]!.votedDurably = true }

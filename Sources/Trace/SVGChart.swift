@@ -16,8 +16,8 @@ public enum SVGChart {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"monospace\" font-size=\"11\">\n"
         s += "<defs><marker id=\"head\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        if let title = chart.run.events.isEmpty ? "no events in the trace (or none left by the filters)" : nil {
-            s += "<text x=\"20\" y=\"30\">\(escape(title))</text>\n"
+        if chart.run.events.isEmpty {
+            s += "<text x=\"20\" y=\"30\">no events in the trace (or none left by the filters)</text>\n"
         }
         let x = Dictionary(uniqueKeysWithValues: chart.nodes.enumerated().map { ($1, left + column * $0 + column / 2) })
         func y(_ row: Int) -> Int { top + rowHeight * row + rowHeight / 2 }
@@ -117,17 +117,5 @@ public enum SVGChart {
         palette[Int((b.round &* 31 &+ UInt64(b.node)) % UInt64(palette.count))]
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { MarkupText.escape(text) }
 }

@@ -49,6 +49,21 @@ public enum TraceLine {
         return out + "\""
     }
 
+    /// Every event of a trace file's text, and the lines that were not one
+    /// (1-based, with why): a node killed mid-write leaves a torn last line.
+    public static func decodeAll(_ text: String) -> (events: [TraceEvent], skipped: [(line: Int, reason: TraceFormatError)]) {
+        var events: [TraceEvent] = []
+        var skipped: [(Int, TraceFormatError)] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do throws(TraceFormatError) {
+                events.append(try decode(String(line)))
+            } catch {
+                skipped.append((n + 1, error))
+            }
+        }
+        return (events, skipped)
+    }
+
     /// Parses one line; the error says what is wrong with it.
     public static func decode(_ line: String) throws(TraceFormatError) -> TraceEvent {
         let f = try TraceJSONReader.parse(line)

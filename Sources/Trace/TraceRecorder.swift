@@ -15,7 +15,7 @@ public struct TraceRecorder: Sendable {
     /// A message leaving; returns the event and the stamp to carry with it.
     public mutating func send(_ message: Message, to peer: NodeID, wallMs: UInt64, monoMs: UInt64) -> (TraceEvent, VectorClock) {
         clock.tick(node)
-        let s = MessageSummary(message)
+        let s = EventSummary(message)
         let event = TraceEvent(node: node, kind: .send, peer: peer, name: s.name, label: s.label, ballot: s.ballot,
                                slots: s.slots, digest: s.digest, wallMs: wallMs, monoMs: monoMs, clock: clock)
         return (event, clock)
@@ -25,14 +25,14 @@ public struct TraceRecorder: Sendable {
     public mutating func receive(_ message: Message, from peer: NodeID, stamp: VectorClock?, wallMs: UInt64, monoMs: UInt64) -> TraceEvent {
         if let stamp { clock.merge(stamp) }
         clock.tick(node)
-        let s = MessageSummary(message)
+        let s = EventSummary(message)
         return TraceEvent(node: node, kind: .receive, peer: peer, name: s.name, label: s.label, ballot: s.ballot,
                           slots: s.slots, digest: s.digest, wallMs: wallMs, monoMs: monoMs, clock: clock,
                           sentAt: stamp.map { $0[peer] })
     }
 
     /// Something that happened here.
-    public mutating func local(_ s: LocalSummary, wallMs: UInt64, monoMs: UInt64) -> TraceEvent {
+    public mutating func local(_ s: EventSummary, wallMs: UInt64, monoMs: UInt64) -> TraceEvent {
         clock.tick(node)
         return TraceEvent(node: node, kind: .local, name: s.name, label: s.label, ballot: s.ballot,
                           slots: s.slots, digest: s.digest, wallMs: wallMs, monoMs: monoMs, clock: clock)

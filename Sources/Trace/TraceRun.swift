@@ -80,9 +80,4 @@ public struct TraceRun: Sendable {
             }
         }
     }
-
-    /// Arrows a chart of this run draws: one per receive, plus one per send nobody received.
-    public var messageCount: Int {
-        events.filter { $0.kind == .receive }.count + events.indices.filter { events[$0].kind == .send && !received.contains($0) }.count
-    }
 }

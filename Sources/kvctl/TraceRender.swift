@@ -12,14 +12,9 @@ func runTraceRender(_ options: TraceRenderOptions) throws(KvctlFailure) -> Kvctl
         } catch {
             throw KvctlFailure(.usage, "cannot read \(path): \(error)")
         }
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            do throws(TraceFormatError) {
-                events.append(try TraceLine.decode(String(line)))
-            } catch {
-                // A daemon killed mid-line leaves a torn last line: skip it, say so.
-                Output.error("\(path):\(n + 1): skipped: \(error)")
-            }
-        }
+        let file = TraceLine.decodeAll(text)
+        events += file.events
+        for (line, reason) in file.skipped { Output.error("\(path):\(line): skipped: \(reason)") }
     }
     guard !events.isEmpty else {
         throw KvctlFailure(.usage, "no trace events in \(options.files.joined(separator: ", ")) (write them with paxosd --trace FILE or paxos-sim --trace-json FILE)")

@@ -12,9 +12,7 @@ extension ClusterSuite {
 
         static func events(_ paths: [String]) -> [TraceEvent] {
             // A process killed mid-write may leave a torn last line: skipped, as kvctl does.
-            paths.flatMap { path in
-                ((try? readTextFile(path)) ?? "").split(separator: "\n").compactMap { try? TraceLine.decode(String($0)) }
-            }
+            paths.flatMap { path in TraceLine.decodeAll((try? readTextFile(path)) ?? "").events }
         }
 
         @Test("a chart of a leader kill shows the new leader's phase 1 and its first commit; an untraced node takes stamped messages")

@@ -8,7 +8,7 @@ struct TraceFormatTests {
     func vectorClockMerge() {
         var a = TraceRecorder(node: 1)
         var b = TraceRecorder(node: 2)
-        _ = a.local(LocalSummary(name: "start", label: "starts"), wallMs: 1, monoMs: 1)
+        _ = a.local(EventSummary(name: "start", label: "starts"), wallMs: 1, monoMs: 1)
         let (sent, stamp) = a.send(.prepare(ballot: Ballot(round: 8, node: 1), fromSlot: 5), to: 2, wallMs: 2, monoMs: 2)
         #expect(sent.clock == VectorClock([1: 2]))
         let got = b.receive(.prepare(ballot: Ballot(round: 8, node: 1), fromSlot: 5), from: 1, stamp: stamp, wallMs: 3, monoMs: 3)
@@ -29,8 +29,8 @@ struct TraceFormatTests {
         let line = TraceLine.encode(e)
         #expect(line.hasPrefix("{\"host\":\"n3\",\"clock\":{\"n3\":1},\"event\":\"send Accept(2.3) slot 7 1 command #"))
         #expect(try TraceLine.decode(line) == e)
-        #expect(e.digest == MessageSummary.digest([v]))
-        #expect(e.digest != MessageSummary.digest([.noop]))
+        #expect(e.digest == EventSummary.digest([v]))
+        #expect(e.digest != EventSummary.digest([.noop]))
         #expect(e.slots == 7...7)
     }
 

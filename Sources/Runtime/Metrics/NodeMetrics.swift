@@ -54,7 +54,7 @@ struct NodeMetrics {
         }
         switch event {
         case .becameCandidate, .becameLeader, .steppedDown, .followingLeader, .membershipChanged, .handedOver, .becameVoter:
-            if let summary = LocalSummary(event) {
+            if let summary = EventSummary(event) {
                 recentChanges.append((SystemClock.wallMs(), summary.label))
                 if recentChanges.count > 12 { recentChanges.removeFirst() }
             }

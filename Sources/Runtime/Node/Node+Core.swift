@@ -43,16 +43,12 @@ extension Node {
         recordsThisTurn.append(contentsOf: output.persist)
         metrics.notePersisted(output.persist)
         var undelivered: [Envelope] = []
+        for envelope in output.messages where !peers.send(envelope, stamp: tracer.map { t in { t.sent(envelope) } }) {
+            if envelope.message.isClientHandOff { undelivered.append(envelope) }
+        }
         if let tracer {
-            for envelope in output.messages where !peers.send(envelope, stamp: { tracer.sent(envelope) }) {
-                if envelope.message.isClientHandOff { undelivered.append(envelope) }
-            }
-            tracer.local(LocalSummary.chosen(output.applied))
-            for event in output.events { tracer.local(LocalSummary(event)) }
-        } else {
-            for envelope in output.messages where !peers.send(envelope) {
-                if envelope.message.isClientHandOff { undelivered.append(envelope) }
-            }
+            tracer.local(EventSummary.chosen(output.applied))
+            for event in output.events { tracer.local(EventSummary(event)) }
         }
         // Published messages first: a publisher subscribed to its own channel
         // gets the message before PUBLISH's reply, as with Redis.

@@ -160,7 +160,7 @@ public final class Node {
             self.tracer?.received(message, from: from, stamp: stamp)
             self.step(.receive(from: from, message))
         }
-        tracer?.local(LocalSummary(name: "start", label: "paxosd starts (role \(replica.role.rawValue), applied \(replica.applied))"))
+        tracer?.local(EventSummary(name: "start", label: "paxosd starts (role \(replica.role.rawValue), applied \(replica.applied))"))
         clientListener.onAccept = { [unowned self] fd, address in self.acceptClient(fd: fd, from: address) }
         if let metricsListener {
             metricsServer = MetricsServer(listener: metricsListener, loop: loop, log: log) { [unowned self] request in
@@ -218,7 +218,7 @@ public final class Node {
         signals?.close()
         if loop.interest(of: wal.completionFD) != nil { try? loop.unregister(wal.completionFD) }
         appendRecordsOfTurn()
-        tracer?.local(LocalSummary(name: "stop", label: "paxosd stops"))
+        tracer?.local(EventSummary(name: "stop", label: "paxosd stops"))
         tracer?.flush()
         wal.close()
         dataDirectory.close()
@@ -235,6 +235,7 @@ public final class Node {
         appendRecordsOfTurn()
         flushQueue.flushAll()
         tracer?.flush()
+        if let error = tracer?.takeFailure() { log.warn("trace file write failed; tracing to it stops", ["error": error]) }
         closeFinishedClients()
         metricsServer?.closeDrained()
     }

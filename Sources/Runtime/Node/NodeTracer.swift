@@ -13,7 +13,9 @@ final class NodeTracer {
     private var recorder: TraceRecorder
     private let fd: CInt
     private var buffer: [UInt8] = []
-    private(set) var failed: String?
+    /// The write error that stopped the file, until `takeFailure` reports it.
+    private var failed: IOError?
+    private var failureReported = false
     /// The newest events, oldest first once `recentStart` wraps.
     private var recent: [TraceEvent] = []
     private var recentStart = 0
@@ -75,7 +77,7 @@ final class NodeTracer {
         write(recorder.receive(message, from: peer, stamp: clock, wallMs: SystemClock.wallMs(), monoMs: SystemClock.monotonicMs()))
     }
 
-    func local(_ summary: LocalSummary?) {
+    func local(_ summary: EventSummary?) {
         guard let summary else { return }
         write(recorder.local(summary, wallMs: SystemClock.wallMs(), monoMs: SystemClock.monotonicMs()))
     }
@@ -93,14 +95,21 @@ final class NodeTracer {
         if buffer.count > 1 << 16 { flush() }
     }
 
-    /// Writes what the turn traced; a failing disk stops tracing, never the node.
+    /// Writes what the turn traced; a failing disk stops writing the trace, never the node.
     func flush() {
+        defer { buffer.removeAll(keepingCapacity: true) }
         guard !buffer.isEmpty, failed == nil else { return }
         do throws(IOError) {
             try buffer.withBytes { (bytes) throws(IOError) in try Posix.writeAll(fd, bytes) }
         } catch {
-            failed = "\(error)"
+            failed = error
         }
-        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The error that stopped the trace file, once.
+    func takeFailure() -> IOError? {
+        guard let failed, !failureReported else { return nil }
+        failureReported = true
+        return failed
     }
 }

@@ -2,13 +2,7 @@ import PaxosCore
 
 /// What a trace line says about a message: its type, ballot, slots, the
 /// digest of what it carries and a label in the seeds' dialogue style.
-public struct MessageSummary: Hashable, Sendable {
-    public var name: String
-    public var label: String
-    public var ballot: Ballot?
-    public var slots: ClosedRange<Slot>?
-    public var digest: String?
-
+extension EventSummary {
     public init(_ m: Message) {
         switch m {
         case .status(let s):
@@ -54,11 +48,7 @@ public struct MessageSummary: Hashable, Sendable {
     }
 
     init(_ name: String, _ label: String, ballot: Ballot? = nil, slots: ClosedRange<Slot>? = nil, digest: String? = nil) {
-        self.name = name
-        self.label = label
-        self.ballot = ballot
-        self.slots = slots
-        self.digest = digest
+        self.init(name: name, label: label, ballot: ballot, slots: slots, digest: digest)
     }
 
     static func describe(_ slots: ClosedRange<Slot>) -> String {

@@ -1,21 +1,7 @@
 import PaxosCore
 
 /// What a trace line says about something that happened at one node.
-public struct LocalSummary: Hashable, Sendable {
-    public var name: String
-    public var label: String
-    public var ballot: Ballot?
-    public var slots: ClosedRange<Slot>?
-    public var digest: String?
-
-    public init(name: String, label: String, ballot: Ballot? = nil, slots: ClosedRange<Slot>? = nil, digest: String? = nil) {
-        self.name = name
-        self.label = label
-        self.ballot = ballot
-        self.slots = slots
-        self.digest = digest
-    }
-
+extension EventSummary {
     /// A core event worth drawing; nil for ones a chart has no use for.
     public init?(_ event: CoreEvent) {
         switch event {
@@ -36,10 +22,10 @@ public struct LocalSummary: Hashable, Sendable {
     }
 
     /// Slots applied in one step: chosen, learned and applied in order.
-    public static func chosen(_ applied: [(Slot, Value)]) -> LocalSummary? {
+    public static func chosen(_ applied: [(Slot, Value)]) -> EventSummary? {
         guard let first = applied.first, let last = applied.last else { return nil }
         let slots = first.0...last.0
-        return LocalSummary(name: "chosen", label: "applies chosen slot\(slots.count == 1 ? "" : "s") \(MessageSummary.describe(slots))",
-                            slots: slots, digest: MessageSummary.digest(applied.map(\.1)))
+        return EventSummary(name: "chosen", label: "applies chosen slot\(slots.count == 1 ? "" : "s") \(EventSummary.describe(slots))",
+                            slots: slots, digest: EventSummary.digest(applied.map(\.1)))
     }
 }
