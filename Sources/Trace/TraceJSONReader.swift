@@ -24,15 +24,10 @@ struct TraceJSONReader {
     private mutating func object() throws(TraceFormatError) -> [String: Field] {
         var fields: [String: Field] = [:]
         try expect(UInt8(ascii: "{"))
-        if peek() == UInt8(ascii: "}") { i += 1 } else {
-            while true {
-                let key = try string()
-                try expect(UInt8(ascii: ":"))
-                fields[key] = try value()
-                if peek() == UInt8(ascii: ",") { i += 1; continue }
-                try expect(UInt8(ascii: "}"))
-                break
-            }
+        try members(closing: UInt8(ascii: "}")) { (r: inout TraceJSONReader) throws(TraceFormatError) in
+            let key = try r.string()
+            try r.expect(UInt8(ascii: ":"))
+            fields[key] = try r.value()
         }
         skipSpace()
         guard i == bytes.count else { throw .malformed("not JSON") }
@@ -45,26 +40,29 @@ struct TraceJSONReader {
         case UInt8(ascii: "["):
             i += 1
             var out: [UInt64] = []
-            if peek() == UInt8(ascii: "]") { i += 1; return .numbers(out) }
-            while true {
-                out.append(try number())
-                if peek() == UInt8(ascii: ",") { i += 1; continue }
-                try expect(UInt8(ascii: "]"))
-                return .numbers(out)
-            }
+            try members(closing: UInt8(ascii: "]")) { (r: inout TraceJSONReader) throws(TraceFormatError) in out.append(try r.number()) }
+            return .numbers(out)
         case UInt8(ascii: "{"):
             i += 1
             var out: [String: UInt64] = [:]
-            if peek() == UInt8(ascii: "}") { i += 1; return .counts(out) }
-            while true {
-                let key = try string()
-                try expect(UInt8(ascii: ":"))
-                out[key] = try number()
-                if peek() == UInt8(ascii: ",") { i += 1; continue }
-                try expect(UInt8(ascii: "}"))
-                return .counts(out)
+            try members(closing: UInt8(ascii: "}")) { (r: inout TraceJSONReader) throws(TraceFormatError) in
+                let key = try r.string()
+                try r.expect(UInt8(ascii: ":"))
+                out[key] = try r.number()
             }
+            return .counts(out)
         default: return .number(try number())
+        }
+    }
+
+    /// Comma-separated members up to `closing` (just past the opening bracket).
+    private mutating func members(closing: UInt8, _ member: (inout TraceJSONReader) throws(TraceFormatError) -> Void) throws(TraceFormatError) {
+        if peek() == closing { i += 1; return }
+        while true {
+            try member(&self)
+            if peek() == UInt8(ascii: ",") { i += 1; continue }
+            try expect(closing)
+            return
         }
     }
 

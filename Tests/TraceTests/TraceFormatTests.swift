@@ -36,6 +36,11 @@ struct TraceFormatTests {
 
     @Test("malformed lines are refused with the reason", arguments: [
         ("not json", "not JSON"),
+        ("{\"clock\":{\"n1\":1},}", "not JSON"),
+        ("{\"clock\":{\"n1\":1}", "not JSON"),
+        ("{\"clock\":{\"n1\":1}} trailing", "not JSON"),
+        ("{\"clock\":[1],\"kind\":\"local\"}", "field \"clock\" has the wrong type"),
+        ("{\"clock\":{\"n1\":99999999999999999999}}", "number too large"),
         ("{\"clock\":{\"n1\":1},\"kind\":\"send\",\"node\":1,\"name\":\"x\",\"label\":\"x\",\"wall_ms\":1,\"mono_ms\":1}", "a send needs a peer 1...255"),
         ("{\"clock\":{\"n2\":1},\"kind\":\"local\",\"node\":1,\"name\":\"x\",\"label\":\"x\",\"wall_ms\":1,\"mono_ms\":1}", "the clock does not count node 1's own event"),
         ("{\"clock\":{\"n1\":1},\"kind\":\"local\",\"node\":1,\"name\":\"x\",\"label\":\"x\",\"wall_ms\":1}", "missing field \"mono_ms\""),
